@@ -1,0 +1,21 @@
+"""Fixtures shared by every test in the project."""
+
+import pytest
+from django.conf import settings
+
+from lessons.content import sync
+
+
+@pytest.fixture
+def course(db):
+    """The real course from content/, loaded as the site would load it."""
+    report = sync(settings.COURSEWARE_CONTENT_DIR)
+    assert not report.errors, report.errors
+    return report
+
+
+@pytest.fixture
+def htmx_client(client):
+    """A test client whose requests look like htmx's (HX-Request: true)."""
+    client.defaults["HTTP_HX_REQUEST"] = "true"
+    return client

@@ -1,0 +1,19 @@
+"""Site-wide error views."""
+
+from django.template import loader
+from django.http import HttpResponseServerError
+from django.views.decorators.csrf import requires_csrf_token
+
+
+@requires_csrf_token
+def server_error(request):
+    """The 500 page, or a short message a demo can show in place.
+
+    Rendered without the request context on purpose: whatever broke may be
+    in a context processor, and this page must not fail too.
+    """
+    if request.headers.get("HX-Request") == "true":
+        template = loader.get_template("_server_error.html")
+    else:
+        template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render())

@@ -1,0 +1,468 @@
+"""Markdown in, HTML out: the one place lesson text becomes HTML.
+
+Everything a lesson page shows was produced here when the lesson was saved
+(never per request), and the admin preview calls the same ``render`` so
+preview and page cannot differ. This module touches no request and no
+database; given the same text and the same sandbox source files, it returns
+the same result.
+
+The trust boundary is here too. Author Markdown may contain raw HTML, so
+the converted HTML goes through nh3 with an allowlist. Only afterwards are
+the two custom blocks filled in with HTML this module builds itself: the
+demo placeholder (which needs htmx attributes no author may write) and the
+highlighted source of a sandbox file.
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import multiprocessing
+import re
+import secrets
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+
+import markdown
+import nh3
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pymdownx.blocks import BlocksExtension
+from pymdownx.blocks.block import Block
+
+from sandbox_apps.registry import SANDBOX_ROOT, get_demo
+
+# Bump when the HTML this module produces changes, so stored lessons are
+# rendered again by ``sync_content``.
+RENDERER_VERSION = 1
+
+DEFAULT_MAX_CHARS = 200_000
+DEFAULT_TIMEOUT = 5.0
+
+# How a `source` block picks its Pygments lexer. No guessing: an extension
+# not listed here is shown as plain text.
+SOURCE_LEXERS = {".py": "python", ".html": "html+django", ".css": "css", ".js": "javascript", ".txt": "text"}
+
+
+class AuthoringError(ValueError):
+    """The lesson text cannot be published; ``problems`` says why, for the author."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    # The h2/h3 headings in order, for the table of contents.
+    headings: tuple[Heading, ...]
+    # Demo slugs and source specs used, in order of appearance.
+    demos: tuple[str, ...] = field(default_factory=tuple)
+    sources: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class SourceExcerpt:
+    path: str  # relative to sandbox_apps/
+    symbol: str  # "" for a whole file
+    first_line: int
+    last_line: int
+    code: str
+    lexer: str
+
+
+# --- Public API -------------------------------------------------------------
+
+
+def render(text: str, *, max_chars: int = DEFAULT_MAX_CHARS, timeout: float = DEFAULT_TIMEOUT) -> Rendered:
+    """Render lesson Markdown, or raise AuthoringError saying what to fix.
+
+    Python-Markdown has inputs a few kilobytes long that take seconds or
+    overflow the stack, so the size is capped and the work runs in a forked
+    child that is killed when it overruns ``timeout``. A timeout of 0 runs in
+    this process (for platforms without fork).
+    """
+    if not isinstance(text, str):
+        raise AuthoringError(["The lesson body must be text."])
+    if len(text) > max_chars:
+        raise AuthoringError([f"The lesson is {len(text):,} characters long; the limit is {max_chars:,}."])
+    if "\x00" in text:
+        raise AuthoringError(["The lesson contains a NUL character."])
+    if timeout <= 0 or "fork" not in multiprocessing.get_all_start_methods():
+        return _render_in_process(text)
+    return _render_with_time_limit(text, timeout)
+
+
+def render_prompt(text: str) -> str:
+    """Render a short piece of Markdown (a demo's "try it" prompt) to safe HTML."""
+    converted = markdown.markdown(text, extensions=["pymdownx.inlinehilite"], output_format="html")
+    return sanitize(converted)
+
+
+def preview_html(text: str) -> str:
+    """The admin's live preview: the page's HTML, or the problems to fix.
+
+    django-markdownx calls this through MARKDOWNX_MARKDOWNIFY_FUNCTION.
+    """
+    from django.conf import settings
+
+    try:
+        result = render(
+            text,
+            max_chars=settings.COURSEWARE_MAX_LESSON_CHARS,
+            timeout=settings.COURSEWARE_RENDER_TIMEOUT,
+        )
+    except AuthoringError as error:
+        items = "".join(f"<li>{escape(problem)}</li>" for problem in error.problems)
+        return f'<div class="authoring-error" role="alert"><p>This lesson cannot be published yet:</p><ul>{items}</ul></div>'
+    return result.html
+
+
+def resolve_source(spec: str) -> SourceExcerpt:
+    """Find the code a `source` block names: "app/file.py" or "app/file.py:Name.method"."""
+    path_part, _, symbol = spec.strip().partition(":")
+    path_part = path_part.strip()
+    symbol = symbol.strip()
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_./-]*", path_part) or ".." in path_part.split("/"):
+        raise AuthoringError([f"Source path {path_part!r} must be a relative path inside sandbox_apps/."])
+    root = SANDBOX_ROOT.resolve()
+    target = (root / path_part).resolve()
+    if not target.is_relative_to(root):
+        raise AuthoringError([f"Source path {path_part!r} is outside sandbox_apps/."])
+    if not target.is_file():
+        raise AuthoringError([f"Source file sandbox_apps/{path_part} does not exist."])
+    if target.suffix not in SOURCE_LEXERS:
+        raise AuthoringError([f"Source file sandbox_apps/{path_part} is not a kind of file lessons show."])
+    text = target.read_text(encoding="utf-8")
+    lexer = SOURCE_LEXERS[target.suffix]
+    relative = target.relative_to(root).as_posix()
+    if not symbol:
+        return SourceExcerpt(relative, "", 1, text.count("\n") + 1, text.rstrip("\n"), lexer)
+    if target.suffix != ".py":
+        raise AuthoringError([f"Only Python files can be cut to one function or class ({spec!r})."])
+    first, last = _find_symbol(text, symbol, relative)
+    lines = text.splitlines()[first - 1 : last]
+    return SourceExcerpt(relative, symbol, first, last, "\n".join(lines), lexer)
+
+
+# --- The custom blocks --------------------------------------------------------
+
+
+@dataclass
+class _Slots:
+    """What the custom blocks found during one conversion."""
+
+    token: str
+    problems: list[str] = field(default_factory=list)
+    filled: dict[str, str] = field(default_factory=dict)
+    demos: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def add(self, element: etree.Element) -> str:
+        key = f"{self.token}-{len(self.filled)}"
+        self.filled[key] = ""
+        element.set("data-cw-slot", key)
+        return key
+
+
+class _SlotBlock(Block):
+    """A block whose HTML is built after sanitizing, in place of a marker div."""
+
+    ARGUMENT = True
+
+    def on_markdown(self) -> str:
+        return "raw"
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        element = etree.SubElement(parent, "div")
+        self.key = self.config["slots"].add(element)
+        return element
+
+    def on_end(self, block: etree.Element) -> None:
+        body = (block.text or "").strip()
+        block.text = None
+        slots: _Slots = self.config["slots"]
+        try:
+            slots.filled[self.key] = self.fill(self.argument.strip(), body, slots)
+        except AuthoringError as error:
+            slots.problems.extend(error.problems)
+
+    def fill(self, argument: str, body: str, slots: _Slots) -> str:  # pragma: no cover
+        raise NotImplementedError
+
+
+class DemoBlock(_SlotBlock):
+    """``/// demo | ninja-gold`` embeds a sandbox app; the body is the "try it" prompt."""
+
+    NAME = "demo"
+
+    def fill(self, argument: str, body: str, slots: _Slots) -> str:
+        demo = get_demo(argument)
+        if demo is None:
+            raise AuthoringError([f"Unknown demo {argument!r}."])
+        slots.demos.append(demo.slug)
+        context = {
+            "demo": demo,
+            "index": len(slots.demos),
+            # Sanitized by render_prompt before it is marked safe.
+            "prompt": mark_safe(render_prompt(body)) if body else "",
+        }
+        return render_to_string("sandbox_apps/_placeholder.html", context)
+
+
+class SourceBlock(_SlotBlock):
+    """``/// source | ninja_gold/views.py:process_money`` shows the real code."""
+
+    NAME = "source"
+
+    def fill(self, argument: str, body: str, slots: _Slots) -> str:
+        if body:
+            raise AuthoringError([f"The source block for {argument!r} must be empty; write the explanation around it."])
+        excerpt = resolve_source(argument)
+        slots.sources.append(argument)
+        return render_source(excerpt)
+
+
+def render_source(excerpt: SourceExcerpt) -> str:
+    """Highlighted code with a caption naming the file and lines."""
+    formatter = HtmlFormatter(cssclass="highlight", linenos="inline", linenostart=excerpt.first_line, wrapcode=True)
+    code = highlight(excerpt.code, get_lexer_by_name(excerpt.lexer), formatter)
+    name = f"sandbox_apps/{excerpt.path}"
+    what = f"<code>{escape(excerpt.symbol)}</code> in " if excerpt.symbol else ""
+    lines = f"lines {excerpt.first_line}–{excerpt.last_line}"
+    return (
+        f'<figure class="source" data-source="{escape(excerpt.path)}">'
+        f'<figcaption>{what}<code class="source-path">{escape(name)}</code>, {lines}</figcaption>'
+        f"{code}</figure>"
+    )
+
+
+class _CoursewareBlocks(BlocksExtension):
+    def __init__(self, slots: _Slots):
+        super().__init__()
+        self.slots = slots
+
+    def extendMarkdownBlocks(self, md, block_mgr):
+        block_mgr.register(DemoBlock, {"slots": self.slots})
+        block_mgr.register(SourceBlock, {"slots": self.slots})
+
+
+# --- Conversion ----------------------------------------------------------------
+
+
+def _make_markdown(slots: _Slots) -> markdown.Markdown:
+    return markdown.Markdown(
+        output_format="html",
+        extensions=[
+            "tables",
+            "toc",
+            "footnotes",
+            "def_list",
+            "abbr",
+            "attr_list",
+            "pymdownx.superfences",
+            "pymdownx.highlight",
+            "pymdownx.inlinehilite",
+            "pymdownx.blocks.admonition",
+            "pymdownx.blocks.details",
+            "pymdownx.blocks.tab",
+            "pymdownx.tasklist",
+            "pymdownx.smartsymbols",
+            _CoursewareBlocks(slots),
+        ],
+        extension_configs={
+            "tables": {"use_align_attribute": True},
+            "toc": {
+                "permalink": "#",
+                "permalink_class": "headerlink",
+                "permalink_title": "Link to this section",
+                "toc_depth": "2-3",
+            },
+            "pymdownx.highlight": {
+                "use_pygments": True,
+                "guess_lang": False,
+                "css_class": "highlight",
+                "pygments_lang_class": True,
+            },
+            "pymdownx.blocks.admonition": {"types": ["note", "tip", "warning", "danger", "example"]},
+            "pymdownx.blocks.tab": {"alternate_style": True},
+            "pymdownx.tasklist": {"custom_checkbox": False},
+        },
+    )
+
+
+def _render_in_process(text: str) -> Rendered:
+    slots = _Slots(token=secrets.token_hex(8))
+    md = _make_markdown(slots)
+    converted = md.convert(text)
+    problems = list(slots.problems)
+    if re.search(r"<h1[\s>]", converted):
+        problems.append("Use ## for sections: the lesson title is the page's only top-level heading.")
+    if problems:
+        raise AuthoringError(problems)
+    clean = sanitize(converted)
+
+    def fill(match: re.Match[str]) -> str:
+        # Only markers made in this conversion carry the token; anything an
+        # author typed to look like one becomes nothing.
+        return slots.filled.get(match.group(1), "")
+
+    filled = re.sub(r'<div data-cw-slot="([0-9a-f]+-[0-9]+)"></div>', fill, clean)
+    # Long lines scroll sideways; keyboard users need to be able to focus
+    # the block to scroll it.
+    filled = filled.replace("<pre>", '<pre tabindex="0">')
+    headings = tuple(_flatten(md.toc_tokens))  # type: ignore[attr-defined]
+    return Rendered(html=filled, headings=headings, demos=tuple(slots.demos), sources=tuple(slots.sources))
+
+
+def _flatten(tokens) -> list[Heading]:
+    found: list[Heading] = []
+    for token in tokens:
+        found.append(Heading(level=token["level"], id=token["id"], title=html.unescape(token["name"])))
+        found.extend(_flatten(token["children"]))
+    return found
+
+
+def _find_symbol(text: str, symbol: str, path: str) -> tuple[int, int]:
+    """First and last line of a (possibly dotted) def or class, decorators included."""
+    nodes: list[ast.stmt] = ast.parse(text).body
+    found = None
+    for part in symbol.split("."):
+        found = next(
+            (
+                node
+                for node in nodes
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.name == part
+            ),
+            None,
+        )
+        if found is None:
+            raise AuthoringError([f"sandbox_apps/{path} has no function or class {symbol!r}."])
+        nodes = found.body
+    assert found is not None and found.end_lineno is not None
+    first = min([found.lineno, *(decorator.lineno for decorator in found.decorator_list)])
+    return first, found.end_lineno
+
+
+# --- Sanitizing ------------------------------------------------------------------
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt",
+    "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins", "kbd",
+    "label", "li", "mark", "ol", "p", "pre", "s", "samp", "small", "span", "strong", "sub", "summary",
+    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title"},
+    "a": {"href"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "ol": {"start"},
+    "details": {"open"},
+    "label": {"for"},
+    "input": {"name", "checked", "disabled"},
+    "div": {"data-cw-slot"},
+}
+# Tabs and task lists are the only inputs, and only of these harmless types.
+ALLOWED_ATTRIBUTE_VALUES = {"input": {"type": {"radio", "checkbox"}}}
+
+
+def sanitize(converted: str) -> str:
+    """Strip everything not on the allowlist: scripts, on* handlers, styles,
+    iframes, hx-* attributes, and URLs other than http(s), mailto and relative."""
+    return nh3.clean(
+        converted,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        tag_attribute_values=ALLOWED_ATTRIBUTE_VALUES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+# --- The time limit ----------------------------------------------------------------
+
+
+def _render_with_time_limit(text: str, timeout: float) -> Rendered:
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_render_in_child, args=(writer, text), daemon=True)
+    child.start()
+    writer.close()
+    try:
+        if not reader.poll(timeout):
+            raise AuthoringError(
+                [f"Rendering took longer than {timeout:g} seconds. Look for deeply nested lists, brackets or quotes."]
+            )
+        outcome, value = reader.recv()
+    except EOFError:
+        raise AuthoringError(["Rendering failed: the renderer stopped without an answer."]) from None
+    finally:
+        reader.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if outcome == "error":
+        raise AuthoringError(value)
+    return value
+
+
+def _render_in_child(writer, text: str) -> None:
+    try:
+        import resource
+
+        # A runaway conversion should fail here, not push the server into swap.
+        limit = 1024 * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass
+    try:
+        outcome = ("ok", _render_in_process(text))
+    except AuthoringError as error:
+        outcome = ("error", error.problems)
+    except RecursionError:
+        outcome = ("error", ["The Markdown is nested too deeply to render (lists, quotes or brackets)."])
+    except MemoryError:
+        outcome = ("error", ["Rendering needed too much memory."])
+    except Exception as error:  # noqa: BLE001 - every failure becomes a message for the author
+        outcome = ("error", [f"Rendering failed: {type(error).__name__}: {error}"])
+    writer.send(outcome)
+    writer.close()
+
+
+# Import every extension once here, in the parent: a child forked while
+# another thread holds the import lock would otherwise wait forever.
+_make_markdown(_Slots(token="warmup")).convert("warm *up*")
+
+
+LIGHT_STYLE = "default"
+DARK_STYLE = "github-dark"
+
+
+def pygments_css() -> str:
+    """The stylesheet for highlighted code in both themes (static/css/pygments.css).
+
+    Dark applies when the reader chose it, or when the system prefers it and
+    the reader did not choose light, so it also works with JavaScript off.
+    """
+    light = HtmlFormatter(style=LIGHT_STYLE).get_style_defs(".highlight")
+    chosen = HtmlFormatter(style=DARK_STYLE).get_style_defs(":root[data-theme='dark'] .highlight")
+    system = HtmlFormatter(style=DARK_STYLE).get_style_defs(":root:not([data-theme='light']) .highlight")
+    return (
+        "/* Generated by lessons.rendering.pygments_css(); regenerate with manage.py pygments_css. */\n"
+        f"{light}\n{chosen}\n@media (prefers-color-scheme: dark) {{\n{system}\n}}\n"
+    )

@@ -1,0 +1,23 @@
+"""Helpers sandbox views share for answering as a page or as a fragment."""
+
+from django.shortcuts import render
+
+from .registry import demo_for_path
+
+
+def entry_url(request) -> str:
+    """Where "back to the demo" goes: the app's first page, or the course home."""
+    demo = demo_for_path(request.path_info)
+    return demo.url if demo else "/"
+
+
+def refuse(request, message: str, status: int = 400):
+    """Answer a bad request with a clear message, as a page or a fragment.
+
+    Used for input no honest form can send (an unknown choice, a tampered
+    field). The embedded demo swaps this in, so the reader sees why nothing
+    happened and gets a way back.
+    """
+    template = "sandbox_apps/_refused.html" if request.htmx else "sandbox_apps/refused.html"
+    context = {"message": message, "status": status, "back_url": entry_url(request)}
+    return render(request, template, context, status=status)

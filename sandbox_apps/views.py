@@ -1,0 +1,15 @@
+"""Views shared by every sandbox: the CSRF failure answer."""
+
+from django.shortcuts import render
+
+from .embed import entry_url
+
+
+def csrf_failure(request, reason=""):
+    """A 403 a person can act on, as a page or as a demo fragment.
+
+    Left to Django's default, an embedded demo would receive a debug page it
+    cannot show and the reader would see nothing happen.
+    """
+    template = "_csrf_failure.html" if request.htmx else "403_csrf.html"
+    return render(request, template, {"back_url": entry_url(request)}, status=403)

@@ -1,0 +1,95 @@
+"""Real-browser tests: Playwright driving Chromium against a live server.
+
+They use Debian's Chromium (or COURSEWARE_CHROMIUM) through executable_path,
+so no browser is downloaded; ``./dev test`` installs the package if needed.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+# The live server runs Django in a thread while Playwright's sync API runs an
+# event loop in this one; Django's async-safety check would stop every query.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+import pytest  # noqa: E402
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+from lessons.content import sync  # noqa: E402
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+PHONE = {"width": 360, "height": 740}
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def chromium_path():
+    for candidate in (os.environ.get("COURSEWARE_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    args = {
+        **browser_type_launch_args,
+        # This machine has no outside network: without these Chromium keeps
+        # trying to reach Google's services at start.
+        "args": [
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-gpu",
+        ],
+    }
+    path = chromium_path()
+    if path:
+        args["executable_path"] = path
+    return args
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """The live server's base URL, with the real course loaded."""
+    report = sync(settings.COURSEWARE_CONTENT_DIR)
+    assert not report.errors, report.errors
+    return live_server.url
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def no_js_page(browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+_axe = Axe()
+
+
+def assert_accessible(page, label=""):
+    """axe-core finds no violations on the page as it is now."""
+    results = _axe.run(page)
+    assert results.violations_count == 0, f"{label}\n{results.generate_report()}"
+
+
+def screenshot(page, name):
+    """Keep a picture of what the test saw, to look at by eye (screenshots/)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

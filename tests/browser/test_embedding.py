@@ -1,0 +1,89 @@
+"""The embedding mechanism, driven as a reader would: a demo inside a lesson."""
+
+import re
+
+from playwright.sync_api import expect
+
+from .conftest import assert_accessible, screenshot
+
+LESSON_WITH_COUNTER = "/lessons/sessions/"
+
+
+def counter_stage(page):
+    return page.locator('.demo-stage[data-demo="session-counter"]').first
+
+
+def test_session_counter_plays_inline_without_changing_the_address(page, site):
+    page.goto(site + LESSON_WITH_COUNTER)
+    stage = counter_stage(page)
+    stage.scroll_into_view_if_needed()
+    expect(stage.locator(".counter-number")).to_have_text("1")
+
+    stage.get_by_role("button", name="Add 2").click()
+    expect(stage.locator(".counter-number")).to_have_text("3")
+    expect(stage.locator(".counter-note")).to_have_text("Added 2.")
+
+    stage.get_by_label(re.compile("Add a number")).fill("10")
+    stage.get_by_role("button", name="Add", exact=True).click()
+    expect(stage.locator(".counter-number")).to_have_text("13")
+
+    # Boosted forms inside the demo must not push the demo's URL.
+    assert page.url == site + LESSON_WITH_COUNTER
+    screenshot(page, "lesson-session-counter")
+
+    stage.get_by_role("button", name="Reset").click()
+    expect(stage.locator(".counter-number")).to_have_text("0")
+    assert page.url == site + LESSON_WITH_COUNTER
+
+
+def test_invalid_number_shows_a_message_inside_the_demo(page, site):
+    page.goto(site + LESSON_WITH_COUNTER)
+    stage = counter_stage(page)
+    stage.scroll_into_view_if_needed()
+    expect(stage.locator(".counter-number")).to_have_text("1")
+    stage.get_by_label(re.compile("Add a number")).fill("500")
+    stage.get_by_role("button", name="Add", exact=True).click()
+    expect(stage.locator(".field-error")).to_have_text("Enter a number from 1 to 100.")
+    expect(stage.locator(".counter-number")).to_have_text("1")
+
+
+def test_rapid_clicks_are_serialized_and_none_is_lost(page, site):
+    page.goto(site + LESSON_WITH_COUNTER)
+    stage = counter_stage(page)
+    stage.scroll_into_view_if_needed()
+    expect(stage.locator(".counter-number")).to_have_text("1")
+    button = stage.get_by_role("button", name="Add 2")
+    for _ in range(5):
+        # Each swap replaces the button, so click whatever is there now.
+        button.click()
+    expect(stage.locator(".counter-number")).to_have_text("11")
+
+
+def test_lesson_page_with_a_live_demo_is_accessible(page, site):
+    page.goto(site + LESSON_WITH_COUNTER)
+    counter_stage(page).scroll_into_view_if_needed()
+    expect(counter_stage(page).locator(".counter-number")).to_be_visible()
+    assert_accessible(page, "lesson with the session counter")
+
+
+def test_demo_works_without_javascript_on_its_own_page(no_js_page, site):
+    page = no_js_page
+    page.goto(site + LESSON_WITH_COUNTER)
+    page.get_by_role("link", name=re.compile("Play the Session counter demo")).click()
+    assert page.url == site + "/sandbox/session-counter/"
+    expect(page.locator(".counter-number")).to_have_text("1")
+    page.get_by_role("button", name="Add 2").click()
+    expect(page.locator(".counter-number")).to_have_text("3")
+    screenshot(page, "session-counter-no-js")
+
+
+def test_csrf_failure_shows_a_friendly_message_in_the_demo(page, site):
+    page.goto(site + LESSON_WITH_COUNTER)
+    stage = counter_stage(page)
+    stage.scroll_into_view_if_needed()
+    expect(stage.locator(".counter-number")).to_have_text("1")
+    # Simulate an expired token: the cookie and the form no longer match.
+    page.context.clear_cookies(name="csrftoken")
+    page.evaluate("document.querySelectorAll('input[name=csrfmiddlewaretoken]').forEach(i => i.value = 'x'.repeat(64))")
+    stage.get_by_role("button", name="Add 2").click()
+    expect(stage.get_by_role("alert")).to_contain_text("This form was not accepted")
