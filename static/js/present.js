@@ -56,7 +56,7 @@
       $("[data-deck-announce]").textContent = "Slide " + title;
       window.scrollTo(0, 0);
     }
-    revealDemos(slides[index]);
+    revealDemos();
     var current = $("[data-current-slide]");
     if (current) {
       current.value = String(index + 1);
@@ -72,18 +72,12 @@
     }
   }
 
-  // htmx loads a demo when it is "revealed". A slide that becomes visible
-  // without the window scrolling would never tell it, so tell it here.
-  function revealDemos(slide) {
-    if (!window.htmx) {
-      return;
-    }
-    $all('.demo-stage[hx-trigger~="revealed"]', slide).forEach(function (stage) {
-      if (!stage.hasAttribute("data-hx-revealed")) {
-        stage.setAttribute("data-hx-revealed", "true");
-        window.htmx.trigger(stage, "revealed");
-      }
-    });
+  // htmx loads a demo when it is "revealed", which it checks when the
+  // window scrolls. Showing a slide moves nothing, so say it did; htmx
+  // then loads any demo that is now on screen (or hidden: hidden elements
+  // count as revealed, so they load too and are ready when shown).
+  function revealDemos() {
+    window.dispatchEvent(new Event("scroll"));
   }
 
   // --- Keys ------------------------------------------------------------------
