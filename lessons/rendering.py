@@ -145,6 +145,14 @@ def preview_html(text: str) -> str:
     except AuthoringError as error:
         items = "".join(f"<li>{escape(problem)}</li>" for problem in error.problems)
         return f'<div class="authoring-error" role="alert"><p>This lesson cannot be published yet:</p><ul>{items}</ul></div>'
+    # Readers never see notes, but the author should: list them after the page.
+    notes = [
+        f"<p><strong>{escape(slide.title or 'Opening slide')}</strong></p>{slide.notes_html}"
+        for slide in result.slides
+        if slide.notes_html
+    ]
+    if notes:
+        return result.html + '<aside class="preview-notes"><p>Speaker notes (only in the speaker view):</p>' + "".join(notes) + "</aside>"
     return result.html
 
 

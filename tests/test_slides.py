@@ -114,3 +114,13 @@ def test_notes_inside_another_block_are_an_authoring_error():
 def test_a_demo_inside_notes_is_an_authoring_error():
     with pytest.raises(AuthoringError, match="cannot contain a demo"):
         render("//// notes\n/// demo | session-counter\n///\n////\n", timeout=0)
+
+
+def test_the_admin_preview_shows_notes_apart_from_the_page(settings):
+    from lessons.rendering import preview_html
+
+    settings.COURSEWARE_RENDER_TIMEOUT = 0
+    html = preview_html("## Topic\n\nText.\n\n/// notes\nRemember the demo.\n///\n")
+    page, _, aside = html.partition('<aside class="preview-notes">')
+    assert "Remember the demo." not in page
+    assert "Remember the demo." in aside and "Topic" in aside
