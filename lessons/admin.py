@@ -1,7 +1,7 @@
 from django.contrib import admin
 from markdownx.admin import MarkdownxModelAdmin
 
-from .models import Lesson
+from .models import Lesson, Presentation
 
 
 @admin.register(Lesson)
@@ -34,3 +34,29 @@ class LessonAdmin(MarkdownxModelAdmin):
             bool(lesson.synced_body_digest)
             and lesson_digest(lesson) != lesson.synced_body_digest
         )
+
+
+@admin.register(Presentation)
+class PresentationAdmin(admin.ModelAdmin):
+    """Follow-along sessions, to see who is presenting and end a forgotten one."""
+
+    list_display = [
+        "code",
+        "lesson",
+        "presenter",
+        "slide",
+        "started_at",
+        "moved_at",
+        "ended_at",
+    ]
+    list_filter = ["ended_at"]
+    readonly_fields = [
+        "lesson",
+        "presenter",
+        "code",
+        "slide",
+        "version",
+        "started_at",
+        "moved_at",
+    ]
+    fields = [*readonly_fields, "ended_at"]

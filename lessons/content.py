@@ -151,12 +151,13 @@ def _sync_one(lesson_file: LessonFile, force: bool, report: SyncReport) -> None:
     if current == file_digest:
         # Same text on both sides. Sandbox sources or the renderer may still
         # have changed, and the page must show the code that runs now.
-        before = lesson.html
+        before = (lesson.html, lesson.slides)
         lesson.render()
-        if lesson.html != before or lesson.synced_body_digest != file_digest:
+        changed = (lesson.html, lesson.slides) != before
+        if changed or lesson.synced_body_digest != file_digest:
             lesson.synced_body_digest = file_digest
             lesson.save()
-            if lesson.html != before:
+            if changed:
                 report.rerendered.append(lesson.slug)
                 return
         report.unchanged.append(lesson.slug)

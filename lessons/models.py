@@ -1,11 +1,14 @@
 """A lesson: Markdown written by a person, HTML rendered once when saved."""
 
 import hashlib
+import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from . import rendering
@@ -36,6 +39,8 @@ class Lesson(models.Model):
     headings = models.JSONField(editable=False, default=list)
     demos = models.JSONField(editable=False, default=list)
     sources = models.JSONField(editable=False, default=list)
+    # The presenter's slides: [{"title", "html", "notes_html"}, ...].
+    slides = models.JSONField(editable=False, default=list)
     renderer_version = models.PositiveIntegerField(editable=False, default=0)
 
     # What sync_content last wrote, to tell an admin edit from a file edit.
@@ -80,8 +85,27 @@ class Lesson(models.Model):
         ]
         self.demos = list(result.demos)
         self.sources = list(result.sources)
+        self.slides = [slide.as_dict() for slide in result.slides]
         self.renderer_version = rendering.RENDERER_VERSION
         self._rendered_body = self.body
+
+    def refresh_rendering(self) -> None:
+        """Render again if the stored HTML came from an older renderer.
+
+        A lesson saved before slides existed has none; the presenter calls
+        this so such a lesson can be presented without a sync first. It
+        renders once, then the row is current.
+        """
+        if self.renderer_version == rendering.RENDERER_VERSION:
+            return
+        try:
+            self.render()
+        except rendering.AuthoringError:
+            return
+        fields = ["html", "headings", "demos", "sources", "slides", "renderer_version"]
+        Lesson.objects.filter(pk=self.pk).update(
+            **{name: getattr(self, name) for name in fields}
+        )
 
     @property
     def edited_since_sync(self) -> bool:
@@ -93,3 +117,81 @@ class Lesson(models.Model):
     @property
     def toc(self):
         return [h for h in self.headings if h["level"] in (2, 3)]
+
+
+# A short code students can type: no 0/O, 1/I/L, so it survives being read aloud.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class PresentationQuerySet(models.QuerySet):
+    def live(self):
+        """Not ended, and moved recently enough that someone is still presenting."""
+        cutoff = timezone.now() - Presentation.IDLE_LIMIT
+        return self.filter(ended_at__isnull=True, moved_at__gte=cutoff)
+
+
+class Presentation(models.Model):
+    """A follow-along session: which slide a presenter is showing a class.
+
+    The state lives in this row, not in any server's memory, so students
+    polling different app servers all see the same slide.
+    """
+
+    # A session nobody moved for this long is over; followers stop polling.
+    IDLE_LIMIT = timedelta(hours=6)
+
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="presentations"
+    )
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="presentations"
+    )
+    code = models.CharField(max_length=12, unique=True, default=new_code)
+    # 1-based, like the #slide-N links.
+    slide = models.PositiveIntegerField(default=1)
+    # Incremented on every change; followers' ETag.
+    version = models.PositiveIntegerField(default=1)
+    started_at = models.DateTimeField(default=timezone.now)
+    moved_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PresentationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.lesson} by {self.presenter} ({self.code})"
+
+    def get_absolute_url(self):
+        return reverse("lessons:follow", args=[self.code])
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.ended_at is None and self.moved_at >= timezone.now() - self.IDLE_LIMIT
+        )
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.code}-{self.version}-{"live" if self.is_live else "ended"}"'
+
+    def move_to(self, slide: int) -> None:
+        """Show ``slide`` to the class, in one UPDATE so racing moves cannot lose the version."""
+        now = timezone.now()
+        Presentation.objects.filter(pk=self.pk).update(
+            slide=slide, version=models.F("version") + 1, moved_at=now
+        )
+        self.refresh_from_db(fields=["slide", "version", "moved_at"])
+
+    def end(self) -> None:
+        now = timezone.now()
+        Presentation.objects.filter(pk=self.pk, ended_at__isnull=True).update(
+            ended_at=now, version=models.F("version") + 1
+        )
+        self.refresh_from_db(fields=["ended_at", "version"])

@@ -22,6 +22,7 @@ import re
 import secrets
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -38,7 +39,7 @@ from sandbox_apps.registry import SANDBOX_ROOT, get_demo
 
 # Bump when the HTML this module produces changes, so stored lessons are
 # rendered again by ``sync_content``.
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2
 
 DEFAULT_MAX_CHARS = 200_000
 DEFAULT_TIMEOUT = 5.0
@@ -70,13 +71,30 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class Slide:
+    # The section's heading text; "" for an opening slide with no heading.
+    title: str
+    html: str
+    # Speaker notes for this slide, never part of ``Rendered.html``.
+    notes_html: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"title": self.title, "html": self.html, "notes_html": self.notes_html}
+
+
+@dataclass(frozen=True)
 class Rendered:
+    # The reader's page: everything except speaker notes.
     html: str
     # The h2/h3 headings in order, for the table of contents.
     headings: tuple[Heading, ...]
     # Demo slugs and source specs used, in order of appearance.
     demos: tuple[str, ...] = field(default_factory=tuple)
     sources: tuple[str, ...] = field(default_factory=tuple)
+    # The same lesson cut into slides at top-level ``##`` headings and
+    # ``---`` rules. The first slide is whatever comes before the first cut
+    # (often nothing); the presenter shows it under the lesson's title.
+    slides: tuple[Slide, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -141,6 +159,19 @@ def preview_html(text: str) -> str:
     except AuthoringError as error:
         items = "".join(f"<li>{escape(problem)}</li>" for problem in error.problems)
         return f'<div class="authoring-error" role="alert"><p>This lesson cannot be published yet:</p><ul>{items}</ul></div>'
+    # Readers never see notes, but the author should: list them after the page.
+    notes = [
+        f"<p><strong>{escape(slide.title or 'Opening slide')}</strong></p>{slide.notes_html}"
+        for slide in result.slides
+        if slide.notes_html
+    ]
+    if notes:
+        return (
+            result.html
+            + '<aside class="preview-notes"><p>Speaker notes (only in the speaker view):</p>'
+            + "".join(notes)
+            + "</aside>"
+        )
     return result.html
 
 
@@ -195,6 +226,8 @@ class _Slots:
     filled: dict[str, str] = field(default_factory=dict)
     demos: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    demo_keys: set[str] = field(default_factory=set)
+    notes: int = 0
 
     def add(self, element: etree.Element) -> str:
         key = f"{self.token}-{len(self.filled)}"
@@ -233,6 +266,11 @@ class DemoBlock(_SlotBlock):
     """``/// demo | ninja-gold`` embeds a sandbox app; the body is the "try it" prompt."""
 
     NAME = "demo"
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        element = super().on_create(parent)
+        self.config["slots"].demo_keys.add(self.key)
+        return element
 
     def fill(self, argument: str, body: str, slots: _Slots) -> str:
         demo = get_demo(argument)
@@ -284,6 +322,26 @@ def render_source(excerpt: SourceExcerpt) -> str:
     )
 
 
+class NotesBlock(Block):
+    """``/// notes`` holds speaker notes: Markdown shown only in the speaker view.
+
+    The block becomes a marker div carrying this conversion's token; after
+    sanitizing, ``split_slides`` moves its content to the slide it belongs to
+    and removes it from the reader's page.
+    """
+
+    NAME = "notes"
+    ARGUMENT = False
+
+    def on_markdown(self) -> str:
+        return "block"
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        slots: _Slots = self.config["slots"]
+        slots.notes += 1
+        return etree.SubElement(parent, "div", {"data-cw-notes": slots.token})
+
+
 class _CoursewareBlocks(BlocksExtension):
     def __init__(self, slots: _Slots):
         super().__init__()
@@ -292,6 +350,7 @@ class _CoursewareBlocks(BlocksExtension):
     def extendMarkdownBlocks(self, md, block_mgr):
         block_mgr.register(DemoBlock, {"slots": self.slots})
         block_mgr.register(SourceBlock, {"slots": self.slots})
+        block_mgr.register(NotesBlock, {"slots": self.slots})
 
 
 # --- Conversion ----------------------------------------------------------------
@@ -352,22 +411,34 @@ def _render_in_process(text: str) -> Rendered:
     if problems:
         raise AuthoringError(problems)
     clean = sanitize(converted)
+    reader_html, pieces = split_slides(clean, slots.token, demo_keys=slots.demo_keys)
 
     def fill(match: re.Match[str]) -> str:
         # Only markers made in this conversion carry the token; anything an
         # author typed to look like one becomes nothing.
         return slots.filled.get(match.group(1), "")
 
-    filled = re.sub(r'<div data-cw-slot="([0-9a-f]+-[0-9]+)"></div>', fill, clean)
-    # Long lines scroll sideways; keyboard users need to be able to focus
-    # the block to scroll it.
-    filled = filled.replace("<pre>", '<pre tabindex="0">')
-    headings = tuple(_flatten(md.toc_tokens))  # type: ignore[attr-defined]
+    def finish(part: str) -> str:
+        part = re.sub(r'<div data-cw-slot="([0-9a-f]+-[0-9]+)"></div>', fill, part)
+        # A notes marker an author typed (not this conversion's) is just a div.
+        part = re.sub(r' data-cw-notes="[^"]*"', "", part)
+        # Long lines scroll sideways; keyboard users need to be able to focus
+        # the block to scroll it.
+        return part.replace("<pre>", '<pre tabindex="0">')
+
+    filled = finish(reader_html)
+    slides = tuple(
+        Slide(piece.title, finish(piece.html), finish(piece.notes_html))
+        for piece in pieces
+    )
+    # Headings written inside notes are not on the reader's page.
+    headings = tuple(h for h in _flatten(md.toc_tokens) if f' id="{h.id}"' in filled)  # type: ignore[attr-defined]
     return Rendered(
         html=filled,
         headings=headings,
         demos=tuple(slots.demos),
         sources=tuple(slots.sources),
+        slides=slides,
     )
 
 
@@ -411,6 +482,162 @@ def _find_symbol(text: str, symbol: str, path: str) -> tuple[int, int]:
     return first, found.end_lineno
 
 
+# --- Slides ------------------------------------------------------------------------
+
+# Elements that never have an end tag, as nh3 writes them.
+_VOID = {"area", "br", "col", "embed", "hr", "img", "input", "source", "track", "wbr"}
+
+
+@dataclass
+class _Piece:
+    title: str = ""
+    html: str = ""
+    notes_html: str = ""
+
+
+class _SlideCutter(HTMLParser):
+    """Finds, in sanitized HTML, where slides start and where notes are.
+
+    nh3's output is well formed (every element closed, attributes quoted),
+    so counting start and end tags gives each element's depth; only
+    top-level ``h2`` and ``hr`` elements cut, so a heading inside a tab or an
+    admonition stays where it is.
+    """
+
+    def __init__(self, text: str, token: str, demo_keys: set[str]):
+        super().__init__(convert_charrefs=True)
+        self.text = text
+        self.token = token
+        self.demo_keys = demo_keys
+        self.line_starts = [0]
+        for index, char in enumerate(text):
+            if char == "\n":
+                self.line_starts.append(index + 1)
+        self.depth = 0
+        # (start, end) of each cut; an hr's tag is dropped from the slide.
+        self.cuts: list[tuple[int, int]] = []
+        # (outer start, inner start, inner end, outer end) of each notes block.
+        self.notes: list[tuple[int, int, int, int]] = []
+        self.problems: list[str] = []
+        self._notes_open: tuple[int, int] | None = None
+        # Heading text per cut offset: the title of the slide that starts there.
+        self.titles: dict[int, tuple[str, str]] = {}
+        self._heading: tuple[int, str, list[str]] | None = None
+        self._skip_depth: int | None = None
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        start = self._offset()
+        end = start + len(self.get_starttag_text() or "")
+        attributes = dict(attrs)
+        if self.depth == 0 and tag in ("h2", "hr"):
+            self.cuts.append((start, end if tag == "hr" else start))
+        if self.depth == 0 and tag in ("h2", "h3") and self._notes_open is None:
+            self._heading = (start, tag, [])
+        if tag == "a" and "headerlink" in (attributes.get("class") or "").split():
+            self._skip_depth = self.depth
+        if tag == "div" and attributes.get("data-cw-notes") == self.token:
+            if self.depth == 0:
+                self._notes_open = (start, end)
+            else:
+                self.problems.append(
+                    "A notes block must be at the top level of the lesson, not inside another block."
+                )
+        if (
+            self._notes_open is not None
+            and attributes.get("data-cw-slot") in self.demo_keys
+        ):
+            self.problems.append(
+                "A notes block cannot contain a demo: the speaker view never runs demos."
+            )
+        if tag not in _VOID:
+            self.depth += 1
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.depth -= 1
+
+    def handle_endtag(self, tag):
+        if tag in _VOID:
+            return
+        self.depth -= 1
+        if self._skip_depth is not None and self.depth == self._skip_depth:
+            self._skip_depth = None
+        if self.depth == 0 and self._heading is not None and tag in ("h2", "h3"):
+            start, heading_tag, words = self._heading
+            self.titles[start] = (heading_tag, " ".join("".join(words).split()))
+            self._heading = None
+        if self.depth == 0 and self._notes_open is not None and tag == "div":
+            start = self._offset()
+            end = self.text.index(">", start) + 1
+            outer_start, inner_start = self._notes_open
+            self.notes.append((outer_start, inner_start, start, end))
+            self._notes_open = None
+
+    def handle_data(self, data):
+        if self._heading is not None and self._skip_depth is None:
+            self._heading[2].append(data)
+
+
+def split_slides(
+    clean: str, token: str, *, demo_keys: set[str] | None = None
+) -> tuple[str, list[_Piece]]:
+    """The reader's HTML without notes, and the slides with their notes.
+
+    ``clean`` is sanitized HTML in which this conversion's notes blocks are
+    ``<div data-cw-notes="token">`` markers. An empty slide is dropped (two
+    cuts in a row); notes on it go to the slide before.
+    """
+    cutter = _SlideCutter(clean, token, demo_keys or set())
+    cutter.feed(clean)
+    cutter.close()
+    if cutter.problems:
+        raise AuthoringError(sorted(set(cutter.problems)))
+
+    def without_notes(start: int, end: int) -> tuple[str, str]:
+        body, notes, position = [], [], start
+        for outer_start, inner_start, inner_end, outer_end in cutter.notes:
+            if outer_start < start or outer_end > end:
+                continue
+            body.append(clean[position:outer_start])
+            notes.append(clean[inner_start:inner_end].strip())
+            position = outer_end
+        body.append(clean[position:end])
+        return "".join(body).strip(), "\n".join(note for note in notes if note)
+
+    reader, _ = without_notes(0, len(clean))
+    starts = [0] + [cut_start for cut_start, _ in cutter.cuts]
+    content_starts = [0] + [cut_end for _, cut_end in cutter.cuts]
+    pieces: list[_Piece] = []
+    section = ""
+    for index, content_start in enumerate(content_starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(clean)
+        inside = [
+            (tag, text)
+            for offset, (tag, text) in sorted(cutter.titles.items())
+            if starts[index] <= offset < end
+        ]
+        if inside and inside[0][0] == "h2":
+            section = inside[0][1]
+        # A slide made by --- keeps the title of the section it continues,
+        # unless it has a heading of its own.
+        title = inside[0][1] if inside else section
+        body, notes = without_notes(content_start, end)
+        if not body and pieces:
+            if notes:
+                last = pieces[-1]
+                last.notes_html = "\n".join(
+                    part for part in (last.notes_html, notes) if part
+                )
+            continue
+        pieces.append(_Piece(title=title, html=body, notes_html=notes))
+    return reader, pieces
+
+
 # --- Sanitizing ------------------------------------------------------------------
 
 ALLOWED_TAGS = {
@@ -430,7 +657,7 @@ ALLOWED_ATTRIBUTES = {
     "details": {"open"},
     "label": {"for"},
     "input": {"name", "checked", "disabled"},
-    "div": {"data-cw-slot"},
+    "div": {"data-cw-slot", "data-cw-notes"},
 }
 # Tabs and task lists are the only inputs, and only of these harmless types.
 ALLOWED_ATTRIBUTE_VALUES = {"input": {"type": {"radio", "checkbox"}}}

@@ -1,0 +1,293 @@
+"""Presenter mode: a lesson as slides, the speaker's window, and follow-along.
+
+Who may do what (docs/presenting.md says the same for instructors):
+
+- anyone may open ``/lessons/<slug>/present/`` and page through the slides,
+  which show nothing the reader page does not;
+- staff may open the speaker view, because it shows the speaker notes, and
+  start a follow-along session;
+- only the staff user who started a session may move or end it;
+- anyone with the session's short link may follow it.
+
+The slides were cut when the lesson was saved (``lessons.rendering``), so
+these views only load rows and render templates.
+"""
+
+import segno
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.views import redirect_to_login
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_POST, require_safe
+
+from .models import Lesson, Presentation
+
+# htmx stops polling when an answer has this status.
+STOP_POLLING = 286
+
+
+@require_safe
+@never_cache
+@ensure_csrf_cookie
+def present(request, slug):
+    lesson = get_object_or_404(Lesson, slug=slug)
+    lesson.refresh_rendering()
+    presentation = None
+    if request.user.is_staff:
+        presentation = (
+            Presentation.objects.live()
+            .filter(lesson=lesson, presenter=request.user)
+            .first()
+        )
+    context = {
+        "lesson": lesson,
+        "slides": deck(lesson),
+        "role": "presenter",
+        **panel_context(request, lesson, presentation),
+    }
+    return render(request, "lessons/present/present.html", context)
+
+
+@require_safe
+@never_cache
+@staff_member_required
+def speaker(request, slug):
+    lesson = get_object_or_404(Lesson, slug=slug)
+    lesson.refresh_rendering()
+    return render(
+        request,
+        "lessons/present/speaker.html",
+        {"lesson": lesson, "slides": deck(lesson)},
+    )
+
+
+@require_POST
+@staff_member_required
+def start(request, slug):
+    """Start (or return to) this presenter's follow-along session for the lesson."""
+    lesson = get_object_or_404(Lesson, slug=slug)
+    presentation = (
+        Presentation.objects.live()
+        .filter(lesson=lesson, presenter=request.user)
+        .first()
+    )
+    if presentation is None:
+        presentation = create_presentation(
+            lesson, request.user, slide_number(request.POST.get("slide"), lesson) or 1
+        )
+    if request.htmx:
+        # The presenter's page swaps the panel in place, keeping its slide and demos.
+        return render(
+            request,
+            "lessons/present/_follow_panel.html",
+            panel_context(request, lesson, presentation),
+        )
+    return redirect(
+        reverse("lessons:present", args=[slug]) + f"#slide-{presentation.slide}"
+    )
+
+
+@require_POST
+def move(request, code):
+    """Show another slide to the class. Answers 204: nothing to swap."""
+    presentation = get_object_or_404(
+        Presentation.objects.select_related("lesson"), code=code.upper()
+    )
+    refused = refuse_unless_presenter(request, presentation)
+    if refused:
+        return refused
+    if not presentation.is_live:
+        return HttpResponse(
+            "This follow-along session has ended.",
+            status=409,
+            content_type="text/plain",
+        )
+    slide = slide_number(request.POST.get("slide"), presentation.lesson)
+    if slide is None:
+        return HttpResponse(
+            "Send slide=N, a slide of this lesson.",
+            status=400,
+            content_type="text/plain",
+        )
+    presentation.move_to(slide)
+    return HttpResponse(status=204)
+
+
+@require_POST
+def end(request, code):
+    presentation = get_object_or_404(
+        Presentation.objects.select_related("lesson"), code=code.upper()
+    )
+    refused = refuse_unless_presenter(request, presentation)
+    if refused:
+        return refused
+    presentation.end()
+    lesson = presentation.lesson
+    if request.htmx:
+        return render(
+            request,
+            "lessons/present/_follow_panel.html",
+            panel_context(request, lesson, None),
+        )
+    return redirect("lessons:present", slug=lesson.slug)
+
+
+@require_safe
+@never_cache
+def follow(request, code):
+    """A student's view: the slides, kept on the presenter's slide while live."""
+    presentation = get_object_or_404(
+        Presentation.objects.select_related("lesson"), code=code.upper()
+    )
+    lesson = presentation.lesson
+    lesson.refresh_rendering()
+    context = {
+        "lesson": lesson,
+        "slides": deck(lesson),
+        "role": "follower",
+        "presentation": presentation,
+        **state_context(presentation),
+    }
+    return render(request, "lessons/present/follow.html", context)
+
+
+@require_safe
+def follow_state(request, code):
+    """What followers poll every second: one small query, usually a bodiless 304.
+
+    The state is read from the database on every poll, never from this
+    process's memory, so any app server answers the same.
+    """
+    presentation = (
+        Presentation.objects.filter(code=code.upper())
+        .only("code", "slide", "version", "moved_at", "ended_at")
+        .first()
+    )
+    if presentation is None or not presentation.is_live:
+        response = render(
+            request, "lessons/present/_follow_state.html", {"live": False}
+        )
+        response.status_code = STOP_POLLING
+        return response
+    etag = presentation.etag
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is None:
+        response = render(
+            request, "lessons/present/_follow_state.html", state_context(presentation)
+        )
+        response["ETag"] = etag
+    else:
+        response = not_modified
+    # Every poll asks the server; the ETag makes most answers empty.
+    patch_cache_control(response, no_cache=True, private=True)
+    return response
+
+
+@require_safe
+@never_cache
+def follow_live(request, code):
+    """ "Back to live" without JavaScript: the follower page at the live slide."""
+    presentation = get_object_or_404(Presentation, code=code.upper())
+    return redirect(
+        reverse("lessons:follow", args=[presentation.code])
+        + f"#slide-{presentation.slide}"
+    )
+
+
+# --- Helpers -------------------------------------------------------------------
+
+
+def deck(lesson):
+    """The slides as the templates need them; the first always exists (the title slide)."""
+    stored = lesson.slides or [{"title": "", "html": "", "notes_html": ""}]
+    slides = []
+    for number, slide in enumerate(stored, start=1):
+        slides.append(
+            {
+                "number": number,
+                "title": slide.get("title") or lesson.title,
+                # Sanitized by lessons.rendering when the lesson was saved.
+                "html": mark_safe(slide.get("html", "")),
+                "notes_html": mark_safe(slide.get("notes_html", "")),
+                "has_demo": 'class="demo"' in slide.get("html", ""),
+            }
+        )
+    return slides
+
+
+def slide_number(value, lesson) -> int | None:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    if 1 <= number <= max(len(lesson.slides), 1):
+        return number
+    return None
+
+
+def create_presentation(lesson, user, slide):
+    # Codes are random; on the rare clash, draw again.
+    for _ in range(10):
+        try:
+            with transaction.atomic():
+                return Presentation.objects.create(
+                    lesson=lesson, presenter=user, slide=slide
+                )
+        except IntegrityError:
+            continue
+    raise RuntimeError("Could not find a free follow-along code.")
+
+
+def refuse_unless_presenter(request, presentation):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    if request.user.pk != presentation.presenter_id:
+        return HttpResponse(
+            "Only the presenter who started this session can change it.",
+            status=403,
+            content_type="text/plain",
+        )
+    return None
+
+
+def panel_context(request, lesson, presentation):
+    context = {"lesson": lesson, "presentation": presentation}
+    if presentation is not None:
+        url = request.build_absolute_uri(presentation.get_absolute_url())
+        qr = segno.make(url, error="m")
+        svg = qr.svg_inline(
+            scale=1,
+            omitsize=True,
+            svgclass="follow-qr-code",
+            lineclass="follow-qr-modules",
+            dark="#000",
+            light="#fff",
+        )
+        context.update(
+            follow_url=url,
+            # segno draws the QR code as one path from the URL's bits; no
+            # text from the request reaches the markup.
+            qr_svg=mark_safe(
+                svg.replace(
+                    "<svg ",
+                    '<svg role="img" aria-label="QR code for the follow-along link" ',
+                    1,
+                )
+            ),
+        )
+    return context
+
+
+def state_context(presentation):
+    return {
+        "live": presentation.is_live,
+        "code": presentation.code,
+        "slide": presentation.slide,
+        "etag": presentation.etag,
+    }

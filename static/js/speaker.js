@@ -1,0 +1,254 @@
+// The speaker view: current and next slide, notes, timer and clock.
+// It loads no htmx, so it cannot send a demo request. The presenter window
+// (present.js) tells it, over a BroadcastChannel, which slide is showing
+// and what each demo looks like after every swap; this page shows copies
+// of that HTML inside inert frames.
+(function () {
+  "use strict";
+
+  var root, count, index = 0, channel = null, connected = false;
+  var demos = {};
+  var startedAt;
+
+  function $(selector, scope) {
+    return (scope || document).querySelector(selector);
+  }
+  function $all(selector, scope) {
+    return Array.prototype.slice.call((scope || document).querySelectorAll(selector));
+  }
+
+  // --- Copies of slides ---------------------------------------------------------
+
+  // Mirrored demo HTML comes from this site's own presenter window, but it
+  // is still treated as data: no htmx attributes, nothing that could load
+  // from /sandbox/.
+  function inertCopy(html) {
+    var parsed = new DOMParser().parseFromString("<div>" + html + "</div>", "text/html");
+    var wrapper = parsed.body.firstElementChild;
+    $all("*", wrapper).forEach(function (element) {
+      Array.prototype.slice.call(element.attributes).forEach(function (attribute) {
+        var name = attribute.name;
+        if (name.indexOf("hx-") === 0 || name.indexOf("data-hx-") === 0 || name.indexOf("on") === 0) {
+          element.removeAttribute(name);
+        } else if ((name === "src" || name === "srcset" || name === "poster") && /\/sandbox\//.test(attribute.value)) {
+          element.removeAttribute(name);
+        }
+      });
+    });
+    $all("script", wrapper).forEach(function (script) {
+      script.remove();
+    });
+    var fragment = document.createDocumentFragment();
+    while (wrapper.firstChild) {
+      fragment.appendChild(document.importNode(wrapper.firstChild, true));
+      wrapper.removeChild(wrapper.firstChild);
+    }
+    return fragment;
+  }
+
+  // Both frames hold copies of the same slides, so ids get a prefix to
+  // stay unique (and labels keep pointing at their own copy).
+  function prefixIds(scope, prefix) {
+    $all("[id]", scope).forEach(function (element) {
+      element.id = prefix + element.id;
+    });
+    ["aria-labelledby", "aria-describedby", "aria-controls", "for"].forEach(function (name) {
+      $all("[" + name + "]", scope).forEach(function (element) {
+        var value = element.getAttribute(name).split(/\s+/).map(function (id) {
+          return prefix + id;
+        });
+        element.setAttribute(name, value.join(" "));
+      });
+    });
+  }
+
+  function slideCopy(number, prefix) {
+    var template = $('template[data-slide-template="' + number + '"]');
+    var copy = document.createElement("div");
+    copy.className = "slide speaker-slide";
+    if (!template) {
+      copy.innerHTML = "";
+      var end = document.createElement("p");
+      end.className = "speaker-end";
+      end.textContent = "End of the slides.";
+      copy.appendChild(end);
+      return copy;
+    }
+    copy.appendChild(template.content.cloneNode(true));
+    $all(".demo-stage", copy).forEach(function (stage) {
+      var figure = stage.closest(".demo");
+      Array.prototype.slice.call(stage.attributes).forEach(function (attribute) {
+        if (attribute.name.indexOf("hx-") === 0) {
+          stage.removeAttribute(attribute.name);
+        }
+      });
+      stage.textContent = "";
+      if (figure && demos[figure.id] !== undefined) {
+        stage.appendChild(inertCopy(demos[figure.id]));
+      } else {
+        var waiting = document.createElement("p");
+        waiting.className = "hint";
+        waiting.textContent = "The demo appears here as the presenter window shows it.";
+        stage.appendChild(waiting);
+      }
+    });
+    prefixIds(copy, prefix);
+    return copy;
+  }
+
+  function titleOf(number) {
+    var template = $('template[data-slide-template="' + number + '"]');
+    return template ? template.getAttribute("data-title") : "End";
+  }
+
+  function show() {
+    var number = index + 1;
+    $("[data-speaker-number]").textContent = String(number);
+    $("[data-speaker-current-title]").textContent = titleOf(number);
+    $("[data-speaker-next-title]").textContent = number < count ? titleOf(number + 1) : "End";
+    $('[data-pane="current"]').replaceChildren(slideCopy(number, "current-"));
+    $('[data-pane="next"]').replaceChildren(slideCopy(number + 1, "next-"));
+    var notes = $('template[data-notes-template="' + number + '"]');
+    var pane = $('[data-pane="notes"]');
+    pane.replaceChildren(notes ? notes.content.cloneNode(true) : document.createTextNode(""));
+    prefixIds(pane, "notes-");
+    $("[data-speaker-prev]").disabled = index === 0;
+    $("[data-speaker-next]").disabled = index === count - 1;
+  }
+
+  // --- Talking to the presenter window ----------------------------------------------
+
+  function setStatus(text) {
+    $("[data-speaker-status]").textContent = text;
+  }
+
+  function receive(event) {
+    var message = event.data || {};
+    if (!connected && (message.type === "state" || message.type === "slide")) {
+      connected = true;
+      setStatus("Connected to the presenter window. Arrow keys here move the slides there.");
+    }
+    if (message.type === "state") {
+      demos = message.demos || {};
+      index = message.index;
+      show();
+    } else if (message.type === "slide") {
+      index = message.index;
+      show();
+    } else if (message.type === "demo" && typeof message.id === "string") {
+      demos[message.id] = message.html;
+      show();
+    }
+  }
+
+  function ask(target) {
+    target = Math.max(0, Math.min(count - 1, target));
+    if (channel && connected) {
+      channel.postMessage({ type: "go", index: target });
+    } else {
+      // No presenter window: page through the notes here alone.
+      index = target;
+      show();
+    }
+  }
+
+  function onKey(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    var onButton = event.target && event.target.closest && event.target.closest("button");
+    var key = event.key;
+    if ((key === " " || key === "Enter") && onButton) {
+      return;
+    }
+    var handled = true;
+    if (key === "ArrowRight" || key === "ArrowDown" || key === "PageDown" || (key === " " && !event.shiftKey)) {
+      ask(index + 1);
+    } else if (key === "ArrowLeft" || key === "ArrowUp" || key === "PageUp" || (key === " " && event.shiftKey)) {
+      ask(index - 1);
+    } else if (key === "Home") {
+      ask(0);
+    } else if (key === "End") {
+      ask(count - 1);
+    } else {
+      handled = false;
+    }
+    if (handled) {
+      event.preventDefault();
+    }
+  }
+
+  // --- Timer and clock ------------------------------------------------------------
+
+  function timerKey() {
+    return "courseware-speaker-started:" + root.getAttribute("data-channel");
+  }
+  function restartTimer() {
+    startedAt = Date.now();
+    try {
+      sessionStorage.setItem(timerKey(), String(startedAt));
+    } catch (error) {
+      // Not remembered across reloads; still counts.
+    }
+    tick();
+  }
+  function two(number) {
+    return number < 10 ? "0" + number : String(number);
+  }
+  function tick() {
+    var seconds = Math.max(0, Math.floor((Date.now() - startedAt) / 1000));
+    var hours = Math.floor(seconds / 3600);
+    var minutes = Math.floor((seconds % 3600) / 60);
+    var text = (hours ? hours + ":" + two(minutes) : String(minutes)) + ":" + two(seconds % 60);
+    $("[data-speaker-elapsed]").textContent = text;
+    var now = new Date();
+    $("[data-speaker-clock]").textContent = two(now.getHours()) + ":" + two(now.getMinutes());
+  }
+
+  function start() {
+    root = $("[data-speaker]");
+    if (!root) {
+      return;
+    }
+    count = parseInt(root.getAttribute("data-count"), 10) || 1;
+    $all("[data-speaker-js]").forEach(function (element) {
+      element.hidden = false;
+    });
+    $("[data-speaker-fallback]").hidden = true;
+    var stored = null;
+    try {
+      stored = parseInt(sessionStorage.getItem(timerKey()), 10);
+    } catch (error) {
+      stored = null;
+    }
+    if (stored && !isNaN(stored)) {
+      startedAt = stored;
+      tick();
+    } else {
+      restartTimer();
+    }
+    setInterval(tick, 1000);
+    $("[data-speaker-restart]").addEventListener("click", restartTimer);
+    $("[data-speaker-prev]").addEventListener("click", function () {
+      ask(index - 1);
+    });
+    $("[data-speaker-next]").addEventListener("click", function () {
+      ask(index + 1);
+    });
+    document.addEventListener("keydown", onKey);
+    show();
+    if ("BroadcastChannel" in window) {
+      channel = new BroadcastChannel(root.getAttribute("data-channel"));
+      channel.onmessage = receive;
+      channel.postMessage({ type: "hello" });
+    } else {
+      setStatus("This browser cannot connect the speaker view to the presenter window.");
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
