@@ -10,10 +10,18 @@ urlpatterns = [
     path("sandbox/", include("sandbox_apps.urls")),
     path("admin/", admin.site.urls),
     # The admin editor's endpoints, staff-only (see lessons/editor.py).
-    path("admin-tools/markdownx/markdownify/", editor.markdownify, name="markdownx_markdownify"),
+    path(
+        "admin-tools/markdownx/markdownify/",
+        editor.markdownify,
+        name="markdownx_markdownify",
+    ),
     path("admin-tools/markdownx/upload/", editor.upload, name="markdownx_upload"),
     # Lesson images: uploads are verified raster images with random names.
-    re_path(r"^media/(?P<path>lesson-images/[0-9a-f]{32}\.(?:png|jpg|webp))$", serve, {"document_root": settings.MEDIA_ROOT}),
+    re_path(
+        r"^media/(?P<path>lesson-images/[0-9a-f]{32}\.(?:png|jpg|webp))$",
+        serve,
+        {"document_root": settings.MEDIA_ROOT},
+    ),
 ]
 
 handler500 = "courseware.views.server_error"

@@ -1,7 +1,7 @@
 """Site-wide error views."""
 
-from django.template import loader
 from django.http import HttpResponseServerError
+from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
 

@@ -11,10 +11,23 @@ class LessonAdmin(MarkdownxModelAdmin):
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["demos", "sources", "synced_at", "updated_at"]
-    fields = ["title", "slug", "summary", "order", "body", "demos", "sources", "synced_at", "updated_at"]
+    fields = [
+        "title",
+        "slug",
+        "summary",
+        "order",
+        "body",
+        "demos",
+        "sources",
+        "synced_at",
+        "updated_at",
+    ]
 
     @admin.display(boolean=True, description="Edited since sync")
     def edited_since_sync(self, lesson):
         from .content import lesson_digest
 
-        return bool(lesson.synced_body_digest) and lesson_digest(lesson) != lesson.synced_body_digest
+        return (
+            bool(lesson.synced_body_digest)
+            and lesson_digest(lesson) != lesson.synced_body_digest
+        )

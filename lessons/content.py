@@ -57,17 +57,27 @@ def lesson_digest(lesson: Lesson) -> str:
 def parse_file(path: Path) -> LessonFile:
     match = FILE_NAME.match(path.name)
     if not match:
-        raise AuthoringError([f"{path.name}: file names look like 07-sessions.md (lowercase, digits, hyphens)."])
+        raise AuthoringError(
+            [
+                f"{path.name}: file names look like 07-sessions.md (lowercase, digits, hyphens)."
+            ]
+        )
     text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
     parts = FRONT_MATTER.match(text)
     if not parts:
-        raise AuthoringError([f"{path.name}: the file must start with front matter between --- lines."])
+        raise AuthoringError(
+            [f"{path.name}: the file must start with front matter between --- lines."]
+        )
     try:
         meta = yaml.safe_load(parts.group(1)) or {}
     except yaml.YAMLError as error:
-        raise AuthoringError([f"{path.name}: the front matter is not valid YAML ({error})."]) from None
+        raise AuthoringError(
+            [f"{path.name}: the front matter is not valid YAML ({error})."]
+        ) from None
     if not isinstance(meta, dict):
-        raise AuthoringError([f"{path.name}: the front matter must be key: value lines."])
+        raise AuthoringError(
+            [f"{path.name}: the front matter must be key: value lines."]
+        )
     problems = []
     title = str(meta.get("title") or "").strip()
     summary = str(meta.get("summary") or "").strip()
@@ -77,10 +87,14 @@ def parse_file(path: Path) -> LessonFile:
     if not summary:
         problems.append(f"{path.name}: front matter needs a summary.")
     if not isinstance(order, int) or isinstance(order, bool) or order < 0:
-        problems.append(f"{path.name}: front matter needs order, a whole number from 0.")
+        problems.append(
+            f"{path.name}: front matter needs order, a whole number from 0."
+        )
     if problems:
         raise AuthoringError(problems)
-    return LessonFile(path, match.group(1), title, summary, order, parts.group(2).strip("\n") + "\n")
+    return LessonFile(
+        path, match.group(1), title, summary, order, parts.group(2).strip("\n") + "\n"
+    )
 
 
 def format_file(lesson: Lesson) -> str:
@@ -104,20 +118,26 @@ def sync(directory: Path, *, force: bool = False) -> SyncReport:
             report.errors[path.name] = error.problems
             continue
         if lesson_file.slug in seen:
-            report.errors[path.name] = [f"{path.name}: another file already uses the slug {lesson_file.slug!r}."]
+            report.errors[path.name] = [
+                f"{path.name}: another file already uses the slug {lesson_file.slug!r}."
+            ]
             continue
         seen.add(lesson_file.slug)
         try:
             _sync_one(lesson_file, force, report)
         except AuthoringError as error:
             report.errors[path.name] = error.problems
-    report.not_in_files = list(Lesson.objects.exclude(slug__in=seen).values_list("slug", flat=True))
+    report.not_in_files = list(
+        Lesson.objects.exclude(slug__in=seen).values_list("slug", flat=True)
+    )
     return report
 
 
 @transaction.atomic
 def _sync_one(lesson_file: LessonFile, force: bool, report: SyncReport) -> None:
-    file_digest = content_digest(lesson_file.title, lesson_file.summary, lesson_file.order, lesson_file.body)
+    file_digest = content_digest(
+        lesson_file.title, lesson_file.summary, lesson_file.order, lesson_file.body
+    )
     lesson = Lesson.objects.select_for_update().filter(slug=lesson_file.slug).first()
     if lesson is None:
         lesson = Lesson(slug=lesson_file.slug)
@@ -125,7 +145,9 @@ def _sync_one(lesson_file: LessonFile, force: bool, report: SyncReport) -> None:
         report.created.append(lesson.slug)
         return
     current = lesson_digest(lesson)
-    edited_in_admin = bool(lesson.synced_body_digest) and current != lesson.synced_body_digest
+    edited_in_admin = (
+        bool(lesson.synced_body_digest) and current != lesson.synced_body_digest
+    )
     if current == file_digest:
         # Same text on both sides. Sandbox sources or the renderer may still
         # have changed, and the page must show the code that runs now.
@@ -170,9 +192,14 @@ def export(directory: Path, slugs: list[str] | None = None) -> list[Path]:
         lessons = lessons.filter(slug__in=slugs)
     written = []
     for lesson in lessons:
-        path = existing.get(lesson.slug) or directory / f"{lesson.order:02d}-{lesson.slug}.md"
+        path = (
+            existing.get(lesson.slug)
+            or directory / f"{lesson.order:02d}-{lesson.slug}.md"
+        )
         path.write_text(format_file(lesson), encoding="utf-8")
         # The file and the row now agree, so the next sync sees no conflict.
-        Lesson.objects.filter(pk=lesson.pk).update(synced_body_digest=lesson_digest(lesson), synced_at=timezone.now())
+        Lesson.objects.filter(pk=lesson.pk).update(
+            synced_body_digest=lesson_digest(lesson), synced_at=timezone.now()
+        )
         written.append(path)
     return written

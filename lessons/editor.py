@@ -43,14 +43,22 @@ def upload(request):
             detected = image.format
             width, height = image.size
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ):
         return _refuse("That file is not a PNG, JPEG or WebP image.")
     if detected not in RASTER_FORMATS:
         return _refuse("Only PNG, JPEG and WebP images are accepted.")
     if width * height > MAX_PIXELS:
         return _refuse("That image has too many pixels.")
     upload.seek(0)
-    name = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{RASTER_FORMATS[detected]}"
+    name = (
+        f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{RASTER_FORMATS[detected]}"
+    )
     stored = default_storage.save(name, upload)
     return JsonResponse({"image_code": f"![]({default_storage.url(stored)})"})
 

@@ -26,7 +26,9 @@ class Lesson(models.Model):
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=300)
     order = models.PositiveIntegerField(default=0, db_index=True)
-    body = MarkdownxField(help_text="Markdown. Use ## for sections; see the authoring guide for demo and source blocks.")
+    body = MarkdownxField(
+        help_text="Markdown. Use ## for sections; see the authoring guide for demo and source blocks."
+    )
 
     # Filled by render(): the page's HTML and what it used, so no public
     # request ever runs Markdown.
@@ -49,13 +51,6 @@ class Lesson(models.Model):
     def __str__(self):
         return self.title
 
-    def clean(self):
-        super().clean()
-        try:
-            self.render()
-        except rendering.AuthoringError as error:
-            raise ValidationError({"body": error.problems}) from None
-
     def save(self, *args, **kwargs):
         # clean() already rendered when the admin saved; anything else (sync,
         # the shell) renders here, and an authoring error stops the save.
@@ -66,6 +61,13 @@ class Lesson(models.Model):
     def get_absolute_url(self):
         return reverse("lessons:detail", args=[self.slug])
 
+    def clean(self):
+        super().clean()
+        try:
+            self.render()
+        except rendering.AuthoringError as error:
+            raise ValidationError({"body": error.problems}) from None
+
     def render(self):
         result = rendering.render(
             self.body,
@@ -73,7 +75,9 @@ class Lesson(models.Model):
             timeout=settings.COURSEWARE_RENDER_TIMEOUT,
         )
         self.html = result.html
-        self.headings = [{"level": h.level, "id": h.id, "title": h.title} for h in result.headings]
+        self.headings = [
+            {"level": h.level, "id": h.id, "title": h.title} for h in result.headings
+        ]
         self.demos = list(result.demos)
         self.sources = list(result.sources)
         self.renderer_version = rendering.RENDERER_VERSION
@@ -81,7 +85,10 @@ class Lesson(models.Model):
 
     @property
     def edited_since_sync(self) -> bool:
-        return bool(self.synced_body_digest) and digest(self.body) != self.synced_body_digest
+        return (
+            bool(self.synced_body_digest)
+            and digest(self.body) != self.synced_body_digest
+        )
 
     @property
     def toc(self):

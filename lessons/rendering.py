@@ -45,7 +45,13 @@ DEFAULT_TIMEOUT = 5.0
 
 # How a `source` block picks its Pygments lexer. No guessing: an extension
 # not listed here is shown as plain text.
-SOURCE_LEXERS = {".py": "python", ".html": "html+django", ".css": "css", ".js": "javascript", ".txt": "text"}
+SOURCE_LEXERS = {
+    ".py": "python",
+    ".html": "html+django",
+    ".css": "css",
+    ".js": "javascript",
+    ".txt": "text",
+}
 
 
 class AuthoringError(ValueError):
@@ -86,7 +92,9 @@ class SourceExcerpt:
 # --- Public API -------------------------------------------------------------
 
 
-def render(text: str, *, max_chars: int = DEFAULT_MAX_CHARS, timeout: float = DEFAULT_TIMEOUT) -> Rendered:
+def render(
+    text: str, *, max_chars: int = DEFAULT_MAX_CHARS, timeout: float = DEFAULT_TIMEOUT
+) -> Rendered:
     """Render lesson Markdown, or raise AuthoringError saying what to fix.
 
     Python-Markdown has inputs a few kilobytes long that take seconds or
@@ -97,7 +105,11 @@ def render(text: str, *, max_chars: int = DEFAULT_MAX_CHARS, timeout: float = DE
     if not isinstance(text, str):
         raise AuthoringError(["The lesson body must be text."])
     if len(text) > max_chars:
-        raise AuthoringError([f"The lesson is {len(text):,} characters long; the limit is {max_chars:,}."])
+        raise AuthoringError(
+            [
+                f"The lesson is {len(text):,} characters long; the limit is {max_chars:,}."
+            ]
+        )
     if "\x00" in text:
         raise AuthoringError(["The lesson contains a NUL character."])
     if timeout <= 0 or "fork" not in multiprocessing.get_all_start_methods():
@@ -107,7 +119,9 @@ def render(text: str, *, max_chars: int = DEFAULT_MAX_CHARS, timeout: float = DE
 
 def render_prompt(text: str) -> str:
     """Render a short piece of Markdown (a demo's "try it" prompt) to safe HTML."""
-    converted = markdown.markdown(text, extensions=["pymdownx.inlinehilite"], output_format="html")
+    converted = markdown.markdown(
+        text, extensions=["pymdownx.inlinehilite"], output_format="html"
+    )
     return sanitize(converted)
 
 
@@ -135,8 +149,12 @@ def resolve_source(spec: str) -> SourceExcerpt:
     path_part, _, symbol = spec.strip().partition(":")
     path_part = path_part.strip()
     symbol = symbol.strip()
-    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_./-]*", path_part) or ".." in path_part.split("/"):
-        raise AuthoringError([f"Source path {path_part!r} must be a relative path inside sandbox_apps/."])
+    if not re.fullmatch(
+        r"[A-Za-z0-9_][A-Za-z0-9_./-]*", path_part
+    ) or ".." in path_part.split("/"):
+        raise AuthoringError(
+            [f"Source path {path_part!r} must be a relative path inside sandbox_apps/."]
+        )
     root = SANDBOX_ROOT.resolve()
     target = (root / path_part).resolve()
     if not target.is_relative_to(root):
@@ -144,14 +162,22 @@ def resolve_source(spec: str) -> SourceExcerpt:
     if not target.is_file():
         raise AuthoringError([f"Source file sandbox_apps/{path_part} does not exist."])
     if target.suffix not in SOURCE_LEXERS:
-        raise AuthoringError([f"Source file sandbox_apps/{path_part} is not a kind of file lessons show."])
+        raise AuthoringError(
+            [
+                f"Source file sandbox_apps/{path_part} is not a kind of file lessons show."
+            ]
+        )
     text = target.read_text(encoding="utf-8")
     lexer = SOURCE_LEXERS[target.suffix]
     relative = target.relative_to(root).as_posix()
     if not symbol:
-        return SourceExcerpt(relative, "", 1, text.count("\n") + 1, text.rstrip("\n"), lexer)
+        return SourceExcerpt(
+            relative, "", 1, text.count("\n") + 1, text.rstrip("\n"), lexer
+        )
     if target.suffix != ".py":
-        raise AuthoringError([f"Only Python files can be cut to one function or class ({spec!r})."])
+        raise AuthoringError(
+            [f"Only Python files can be cut to one function or class ({spec!r})."]
+        )
     first, last = _find_symbol(text, symbol, relative)
     lines = text.splitlines()[first - 1 : last]
     return SourceExcerpt(relative, symbol, first, last, "\n".join(lines), lexer)
@@ -229,7 +255,11 @@ class SourceBlock(_SlotBlock):
 
     def fill(self, argument: str, body: str, slots: _Slots) -> str:
         if body:
-            raise AuthoringError([f"The source block for {argument!r} must be empty; write the explanation around it."])
+            raise AuthoringError(
+                [
+                    f"The source block for {argument!r} must be empty; write the explanation around it."
+                ]
+            )
         excerpt = resolve_source(argument)
         slots.sources.append(argument)
         return render_source(excerpt)
@@ -237,7 +267,12 @@ class SourceBlock(_SlotBlock):
 
 def render_source(excerpt: SourceExcerpt) -> str:
     """Highlighted code with a caption naming the file and lines."""
-    formatter = HtmlFormatter(cssclass="highlight", linenos="inline", linenostart=excerpt.first_line, wrapcode=True)
+    formatter = HtmlFormatter(
+        cssclass="highlight",
+        linenos="inline",
+        linenostart=excerpt.first_line,
+        wrapcode=True,
+    )
     code = highlight(excerpt.code, get_lexer_by_name(excerpt.lexer), formatter)
     name = f"sandbox_apps/{excerpt.path}"
     what = f"<code>{escape(excerpt.symbol)}</code> in " if excerpt.symbol else ""
@@ -296,7 +331,9 @@ def _make_markdown(slots: _Slots) -> markdown.Markdown:
                 "css_class": "highlight",
                 "pygments_lang_class": True,
             },
-            "pymdownx.blocks.admonition": {"types": ["note", "tip", "warning", "danger", "example"]},
+            "pymdownx.blocks.admonition": {
+                "types": ["note", "tip", "warning", "danger", "example"]
+            },
             "pymdownx.blocks.tab": {"alternate_style": True},
             "pymdownx.tasklist": {"custom_checkbox": False},
         },
@@ -309,7 +346,9 @@ def _render_in_process(text: str) -> Rendered:
     converted = md.convert(text)
     problems = list(slots.problems)
     if re.search(r"<h1[\s>]", converted):
-        problems.append("Use ## for sections: the lesson title is the page's only top-level heading.")
+        problems.append(
+            "Use ## for sections: the lesson title is the page's only top-level heading."
+        )
     if problems:
         raise AuthoringError(problems)
     clean = sanitize(converted)
@@ -324,13 +363,22 @@ def _render_in_process(text: str) -> Rendered:
     # the block to scroll it.
     filled = filled.replace("<pre>", '<pre tabindex="0">')
     headings = tuple(_flatten(md.toc_tokens))  # type: ignore[attr-defined]
-    return Rendered(html=filled, headings=headings, demos=tuple(slots.demos), sources=tuple(slots.sources))
+    return Rendered(
+        html=filled,
+        headings=headings,
+        demos=tuple(slots.demos),
+        sources=tuple(slots.sources),
+    )
 
 
 def _flatten(tokens) -> list[Heading]:
     found: list[Heading] = []
     for token in tokens:
-        found.append(Heading(level=token["level"], id=token["id"], title=html.unescape(token["name"])))
+        found.append(
+            Heading(
+                level=token["level"], id=token["id"], title=html.unescape(token["name"])
+            )
+        )
         found.extend(_flatten(token["children"]))
     return found
 
@@ -344,15 +392,22 @@ def _find_symbol(text: str, symbol: str, path: str) -> tuple[int, int]:
             (
                 node
                 for node in nodes
-                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.name == part
+                if isinstance(
+                    node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+                )
+                and node.name == part
             ),
             None,
         )
         if found is None:
-            raise AuthoringError([f"sandbox_apps/{path} has no function or class {symbol!r}."])
+            raise AuthoringError(
+                [f"sandbox_apps/{path} has no function or class {symbol!r}."]
+            )
         nodes = found.body
     assert found is not None and found.end_lineno is not None
-    first = min([found.lineno, *(decorator.lineno for decorator in found.decorator_list)])
+    first = min(
+        [found.lineno, *(decorator.lineno for decorator in found.decorator_list)]
+    )
     return first, found.end_lineno
 
 
@@ -406,11 +461,15 @@ def _render_with_time_limit(text: str, timeout: float) -> Rendered:
     try:
         if not reader.poll(timeout):
             raise AuthoringError(
-                [f"Rendering took longer than {timeout:g} seconds. Look for deeply nested lists, brackets or quotes."]
+                [
+                    f"Rendering took longer than {timeout:g} seconds. Look for deeply nested lists, brackets or quotes."
+                ]
             )
         outcome, value = reader.recv()
     except EOFError:
-        raise AuthoringError(["Rendering failed: the renderer stopped without an answer."]) from None
+        raise AuthoringError(
+            ["Rendering failed: the renderer stopped without an answer."]
+        ) from None
     finally:
         reader.close()
         if child.is_alive():
@@ -435,7 +494,12 @@ def _render_in_child(writer, text: str) -> None:
     except AuthoringError as error:
         outcome = ("error", error.problems)
     except RecursionError:
-        outcome = ("error", ["The Markdown is nested too deeply to render (lists, quotes or brackets)."])
+        outcome = (
+            "error",
+            [
+                "The Markdown is nested too deeply to render (lists, quotes or brackets)."
+            ],
+        )
     except MemoryError:
         outcome = ("error", ["Rendering needed too much memory."])
     except Exception as error:  # noqa: BLE001 - every failure becomes a message for the author
@@ -460,8 +524,12 @@ def pygments_css() -> str:
     the reader did not choose light, so it also works with JavaScript off.
     """
     light = HtmlFormatter(style=LIGHT_STYLE).get_style_defs(".highlight")
-    chosen = HtmlFormatter(style=DARK_STYLE).get_style_defs(":root[data-theme='dark'] .highlight")
-    system = HtmlFormatter(style=DARK_STYLE).get_style_defs(":root:not([data-theme='light']) .highlight")
+    chosen = HtmlFormatter(style=DARK_STYLE).get_style_defs(
+        ":root[data-theme='dark'] .highlight"
+    )
+    system = HtmlFormatter(style=DARK_STYLE).get_style_defs(
+        ":root:not([data-theme='light']) .highlight"
+    )
     return (
         "/* Generated by lessons.rendering.pygments_css(); regenerate with manage.py pygments_css. */\n"
         f"{light}\n{chosen}\n@media (prefers-color-scheme: dark) {{\n{system}\n}}\n"

@@ -23,7 +23,9 @@ class SandboxQuerySet(models.QuerySet):
 
 class Sandbox(models.Model):
     # The token lives in the visitor's session; it is never shown to anyone.
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    token = models.CharField(
+        max_length=64, unique=True, default=new_token, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(default=timezone.now, db_index=True)
 

@@ -19,7 +19,9 @@ TOUCH_EVERY = timedelta(hours=1)
 
 def current_sandbox(request) -> Sandbox:
     token = request.session.get(SESSION_KEY)
-    sandbox = Sandbox.objects.filter(token=token).first() if isinstance(token, str) else None
+    sandbox = (
+        Sandbox.objects.filter(token=token).first() if isinstance(token, str) else None
+    )
     if sandbox is None:
         sandbox = Sandbox.objects.create()
         request.session[SESSION_KEY] = sandbox.token

@@ -4,4 +4,6 @@ from django.urls import include, path
 
 from .registry import all_demos
 
-urlpatterns = [path(f"{demo.slug}/", include(demo.urls_module)) for demo in all_demos().values()]
+urlpatterns = [
+    path(f"{demo.slug}/", include(demo.urls_module)) for demo in all_demos().values()
+]

@@ -50,12 +50,16 @@ def show(request, state, note, form, status=200):
         "form": form,
         "cookie_name": "sessionid",
         "masked_key": mask(request.session.session_key),
-        "server_data": json.dumps(request.session.get(counter.SESSION_KEY, {}), indent=2),
+        "server_data": json.dumps(
+            request.session.get(counter.SESSION_KEY, {}), indent=2
+        ),
         "smallest": counter.SMALLEST_ADD,
         "largest": counter.LARGEST_ADD,
     }
     # Inside a lesson, htmx asks only for the part of the page it swaps.
-    template = "session_counter/_counter.html" if request.htmx else "session_counter/page.html"
+    template = (
+        "session_counter/_counter.html" if request.htmx else "session_counter/page.html"
+    )
     return render(request, template, context, status=status)
 
 

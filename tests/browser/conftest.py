@@ -30,7 +30,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 def chromium_path():
-    for candidate in (os.environ.get("COURSEWARE_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+    for candidate in (
+        os.environ.get("COURSEWARE_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     return None

@@ -84,6 +84,8 @@ def test_csrf_failure_shows_a_friendly_message_in_the_demo(page, site):
     expect(stage.locator(".counter-number")).to_have_text("1")
     # Simulate an expired token: the cookie and the form no longer match.
     page.context.clear_cookies(name="csrftoken")
-    page.evaluate("document.querySelectorAll('input[name=csrfmiddlewaretoken]').forEach(i => i.value = 'x'.repeat(64))")
+    page.evaluate(
+        "document.querySelectorAll('input[name=csrfmiddlewaretoken]').forEach(i => i.value = 'x'.repeat(64))"
+    )
     stage.get_by_role("button", name="Add 2").click()
     expect(stage.get_by_role("alert")).to_contain_text("This form was not accepted")

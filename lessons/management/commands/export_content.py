@@ -10,8 +10,12 @@ class Command(BaseCommand):
     help = "Write lessons from the database back to content/*.md (for example after editing in the admin)."
 
     def add_arguments(self, parser):
-        parser.add_argument("slugs", nargs="*", help="Only these lessons (default: all).")
-        parser.add_argument("--dir", default=None, help="Write to this folder instead of content/.")
+        parser.add_argument(
+            "slugs", nargs="*", help="Only these lessons (default: all)."
+        )
+        parser.add_argument(
+            "--dir", default=None, help="Write to this folder instead of content/."
+        )
 
     def handle(self, *args, slugs=None, dir=None, **options):
         directory = settings.COURSEWARE_CONTENT_DIR if dir is None else Path(dir)

@@ -14,8 +14,16 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="Overwrite lessons edited in the admin.")
-        parser.add_argument("--dir", default=None, help="Read lessons from this folder instead of content/.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Overwrite lessons edited in the admin.",
+        )
+        parser.add_argument(
+            "--dir",
+            default=None,
+            help="Read lessons from this folder instead of content/.",
+        )
 
     def handle(self, *args, force=False, dir=None, **options):
         directory = settings.COURSEWARE_CONTENT_DIR if dir is None else Path(dir)
@@ -28,7 +36,10 @@ class Command(BaseCommand):
             ("re-rendered (sources or renderer changed)", report.rerendered),
             ("unchanged", report.unchanged),
         ]:
-            self.stdout.write(f"{len(slugs)} {label}" + (f": {', '.join(slugs)}" if slugs and label != "unchanged" else ""))
+            self.stdout.write(
+                f"{len(slugs)} {label}"
+                + (f": {', '.join(slugs)}" if slugs and label != "unchanged" else "")
+            )
         for slug in report.conflicts:
             self.stderr.write(
                 self.style.WARNING(
@@ -37,9 +48,13 @@ class Command(BaseCommand):
                 )
             )
         for slug in report.not_in_files:
-            self.stdout.write(f"Note: lesson {slug} exists in the database but has no file (export_content writes one).")
+            self.stdout.write(
+                f"Note: lesson {slug} exists in the database but has no file (export_content writes one)."
+            )
         if report.errors:
             for name, problems in report.errors.items():
                 for problem in problems:
                     self.stderr.write(self.style.ERROR(f"{name}: {problem}"))
-            raise CommandError(f"{len(report.errors)} lesson file(s) could not be synced.")
+            raise CommandError(
+                f"{len(report.errors)} lesson file(s) could not be synced."
+            )

@@ -8,8 +8,12 @@ class Command(BaseCommand):
     help = "Delete sandboxes (and every row in them) idle for longer than COURSEWARE_SANDBOX_MAX_IDLE_DAYS."
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=None, help="Override the idle limit, in days.")
-        parser.add_argument("--dry-run", action="store_true", help="Only count what would be deleted.")
+        parser.add_argument(
+            "--days", type=int, default=None, help="Override the idle limit, in days."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Only count what would be deleted."
+        )
 
     def handle(self, *args, days=None, dry_run=False, **options):
         days = settings.COURSEWARE_SANDBOX_MAX_IDLE_DAYS if days is None else days
@@ -19,9 +23,13 @@ class Command(BaseCommand):
         idle = Sandbox.objects.idle_for(days)
         count = idle.count()
         if dry_run:
-            self.stdout.write(f"{count} sandbox(es) idle for more than {days} day(s) would be deleted.")
+            self.stdout.write(
+                f"{count} sandbox(es) idle for more than {days} day(s) would be deleted."
+            )
             return
         # Deleting in one statement per table (CASCADE) inside one transaction:
         # a visitor active right now has a recent last_seen_at and is not touched.
         idle.delete()
-        self.stdout.write(f"Deleted {count} sandbox(es) idle for more than {days} day(s).")
+        self.stdout.write(
+            f"Deleted {count} sandbox(es) idle for more than {days} day(s)."
+        )

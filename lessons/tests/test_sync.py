@@ -1,0 +1,157 @@
+"""sync_content and export_content: files and rows stay in step, no edit is lost."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from lessons.content import parse_file, sync
+from lessons.models import Lesson
+from lessons.rendering import AuthoringError
+
+pytestmark = pytest.mark.django_db
+
+LESSON = """---
+title: Routes
+summary: How a URL finds its view.
+order: 4
+---
+
+## Matching
+
+Text about routes.
+"""
+
+
+@pytest.fixture
+def content(tmp_path, settings):
+    settings.COURSEWARE_CONTENT_DIR = tmp_path
+    (tmp_path / "04-routes.md").write_text(LESSON)
+    return tmp_path
+
+
+def run(*args):
+    out, err = StringIO(), StringIO()
+    call_command("sync_content", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_sync_creates_then_reports_unchanged(content):
+    out, _ = run()
+    assert "1 created: routes" in out
+    lesson = Lesson.objects.get(slug="routes")
+    assert (lesson.title, lesson.summary, lesson.order) == (
+        "Routes",
+        "How a URL finds its view.",
+        4,
+    )
+    assert '<h2 id="matching">' in lesson.html
+    out, _ = run()
+    assert "1 unchanged" in out and "0 created" in out and "0 updated" in out
+
+
+def test_sync_updates_a_lesson_whose_file_changed(content):
+    run()
+    (content / "04-routes.md").write_text(
+        LESSON.replace("Text about routes.", "New text.")
+    )
+    out, _ = run()
+    assert "1 updated: routes" in out
+    assert "New text." in Lesson.objects.get(slug="routes").html
+
+
+def test_sync_never_silently_overwrites_an_admin_edit(content):
+    run()
+    lesson = Lesson.objects.get(slug="routes")
+    lesson.body += "\nAdded in the admin.\n"
+    lesson.save()
+    (content / "04-routes.md").write_text(
+        LESSON.replace("Text about routes.", "File edit.")
+    )
+    _, err = run()
+    assert "Skipped routes: edited in the admin" in err
+    assert "Added in the admin." in Lesson.objects.get(slug="routes").body
+    _, err = run("--force")
+    assert err == ""
+    body = Lesson.objects.get(slug="routes").body
+    assert "File edit." in body and "Added in the admin." not in body
+
+
+def test_an_admin_edit_with_an_unchanged_file_is_kept_and_reported(content):
+    run()
+    lesson = Lesson.objects.get(slug="routes")
+    lesson.title = "Routing"
+    lesson.save()
+    _, err = run()
+    assert "Skipped routes" in err
+    assert Lesson.objects.get(slug="routes").title == "Routing"
+
+
+def test_export_writes_the_admin_edit_back_and_clears_the_conflict(content):
+    run()
+    lesson = Lesson.objects.get(slug="routes")
+    lesson.body += "\nAdded in the admin.\n"
+    lesson.save()
+    call_command("export_content", stdout=StringIO())
+    assert "Added in the admin." in (content / "04-routes.md").read_text()
+    out, err = run()
+    assert err == "" and "1 unchanged" in out
+
+
+def test_export_keeps_front_matter_and_round_trips(content):
+    run()
+    call_command("export_content", stdout=StringIO())
+    parsed = parse_file(content / "04-routes.md")
+    assert (parsed.title, parsed.summary, parsed.order) == (
+        "Routes",
+        "How a URL finds its view.",
+        4,
+    )
+    assert "Text about routes." in parsed.body
+
+
+def test_an_authoring_error_fails_the_command_and_stores_nothing(content):
+    (content / "05-broken.md").write_text(
+        "---\ntitle: Broken\nsummary: s\norder: 5\n---\n\n/// demo | nope\n///\n"
+    )
+    with pytest.raises(CommandError, match="could not be synced"):
+        run()
+    assert not Lesson.objects.filter(slug="broken").exists()
+    assert Lesson.objects.filter(slug="routes").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("06-x.md", "no front matter", "must start with front matter"),
+        ("06-x.md", "---\ntitle: [unclosed\n---\nx", "not valid YAML"),
+        ("06-x.md", "---\nsummary: s\norder: 1\n---\nx", "needs a title"),
+        ("06-x.md", "---\ntitle: t\norder: 1\n---\nx", "needs a summary"),
+        ("06-x.md", "---\ntitle: t\nsummary: s\norder: first\n---\nx", "needs order"),
+        (
+            "06-X Y.md",
+            "---\ntitle: t\nsummary: s\norder: 1\n---\nx",
+            "file names look like",
+        ),
+    ],
+)
+def test_bad_files_are_reported_with_a_reason(tmp_path, name, text, message):
+    (tmp_path / name).write_text(text)
+    with pytest.raises(AuthoringError, match=message):
+        parse_file(tmp_path / name)
+
+
+def test_sync_rerenders_when_the_stored_html_is_stale(content):
+    run()
+    Lesson.objects.filter(slug="routes").update(html="<p>old renderer output</p>")
+    report = sync(content)
+    assert report.rerendered == ["routes"]
+    assert "Text about routes." in Lesson.objects.get(slug="routes").html
+
+
+def test_lessons_without_a_file_are_reported_not_deleted(content):
+    run()
+    (content / "04-routes.md").unlink()
+    out, _ = run()
+    assert "lesson routes exists in the database but has no file" in out
+    assert Lesson.objects.filter(slug="routes").exists()

@@ -1,0 +1,115 @@
+"""Reader pages: one row read, no Markdown work, the same bytes for everyone."""
+
+from unittest import mock
+
+import pytest
+
+from lessons.models import Lesson
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lessons():
+    first = Lesson.objects.create(
+        slug="first",
+        title="First",
+        summary="The first one.",
+        order=1,
+        body="## One\n\nHello <b>there</b>.",
+    )
+    second = Lesson.objects.create(
+        slug="second",
+        title="Second",
+        summary="The second one.",
+        order=2,
+        body="## Two\n\nBye.",
+    )
+    return first, second
+
+
+def test_home_lists_lessons_in_order_with_summaries(client, lessons):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index("First") < html.index("Second")
+    assert "The first one." in html and "The second one." in html
+
+
+def test_lesson_page_has_toc_prev_next_and_meta_description(client, lessons):
+    html = client.get("/lessons/second/").content.decode()
+    assert '<meta name="description" content="The second one.">' in html
+    assert '<a href="#two">Two</a>' in html
+    assert 'rel="prev" href="/lessons/first/"' in html
+    assert 'rel="next"' not in html
+    assert 'class="skip-link" href="#main"' in html
+    assert 'rel="icon"' in html
+
+
+def test_no_markdown_is_rendered_on_a_public_request(client, lessons):
+    with mock.patch(
+        "lessons.rendering.render", side_effect=AssertionError("rendered per request")
+    ):
+        assert client.get("/lessons/first/").status_code == 200
+        assert client.get("/").status_code == 200
+
+
+def test_lesson_pages_are_identical_for_every_visitor(
+    client, django_user_model, lessons
+):
+    first = client.get("/lessons/first/").content
+    other = client.__class__().get("/lessons/first/").content
+    assert first == other
+    assert b"csrfmiddlewaretoken" not in first and b"nonce=" not in first
+    assert "Cookie" not in client.get("/lessons/first/").get("Vary", "")
+
+
+def test_lesson_pages_carry_the_security_headers(client, lessons):
+    response = client.get("/lessons/first/")
+    csp = response["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in csp
+        and "unsafe-inline" not in csp
+        and "unsafe-eval" not in csp
+    )
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_htmx_is_configured_safely(client, lessons):
+    html = client.get("/lessons/first/").content.decode()
+    for setting in [
+        '"allowEval":false',
+        '"allowScriptTags":false',
+        '"selfRequestsOnly":true',
+        '"includeIndicatorStyles":false',
+        '"historyRestoreAsHxRequest":false',
+    ]:
+        assert setting in html
+    assert "htmx-2.min.js" in html
+
+
+def test_unknown_lesson_is_a_styled_404(client, lessons):
+    response = client.get("/lessons/nope/")
+    assert response.status_code == 404
+    assert b"There is no page here" in response.content
+
+
+def test_reader_pages_refuse_unsafe_methods(client, lessons):
+    assert client.post("/lessons/first/").status_code == 405
+    assert client.delete("/").status_code == 405
+
+
+def test_server_error_page_and_fragment(rf):
+    from courseware.views import server_error
+
+    page = server_error(rf.get("/x"))
+    assert (
+        page.status_code == 500
+        and b"The server failed" in page.content
+        and b"<html" in page.content
+    )
+    fragment = server_error(rf.get("/x", HTTP_HX_REQUEST="true"))
+    assert fragment.status_code == 500 and b"<html" not in fragment.content
