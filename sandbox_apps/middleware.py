@@ -107,7 +107,8 @@ class SessionWriteLockMiddleware:
             session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
             if SESSION_KEY_SHAPE.fullmatch(session_key):
                 # Waits here while another request holds this session.
-                Session.objects.using(database).select_for_update().filter(session_key=session_key).first()
+                sessions = Session.objects.using(database).select_for_update()
+                sessions.filter(session_key=session_key).first()
             return self.get_response(request)
 
     def needs_lock(self, request) -> bool:

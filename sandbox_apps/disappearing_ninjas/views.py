@@ -16,7 +16,10 @@ from . import ninjas
 def index(request):
     context = {"nobody": ninjas.NO_NINJAS, "ninjas": ninjas.NINJAS.values()}
     # Inside a lesson, htmx asks only for the part of the page it swaps.
-    template = "disappearing_ninjas/_index.html" if request.htmx else "disappearing_ninjas/index.html"
+    if request.htmx:
+        template = "disappearing_ninjas/_index.html"
+    else:
+        template = "disappearing_ninjas/index.html"
     return render(request, template, context)
 
 
@@ -24,7 +27,10 @@ def index(request):
 def all_ninjas(request):
     context = {"ninjas": ninjas.NINJAS.values()}
     # Inside a lesson, htmx asks only for the part of the page it swaps.
-    template = "disappearing_ninjas/_all.html" if request.htmx else "disappearing_ninjas/all.html"
+    if request.htmx:
+        template = "disappearing_ninjas/_all.html"
+    else:
+        template = "disappearing_ninjas/all.html"
     return render(request, template, context)
 
 
@@ -37,5 +43,8 @@ def ninja(request, color):
         "ninjas": ninjas.NINJAS.values(),
     }
     # Inside a lesson, htmx asks only for the part of the page it swaps.
-    template = "disappearing_ninjas/_ninja.html" if request.htmx else "disappearing_ninjas/ninja.html"
+    if request.htmx:
+        template = "disappearing_ninjas/_ninja.html"
+    else:
+        template = "disappearing_ninjas/ninja.html"
     return render(request, template, context)

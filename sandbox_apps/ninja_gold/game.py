@@ -56,7 +56,9 @@ def load(session) -> dict:
     state = session.get(SESSION_KEY)
     if not isinstance(state, dict):
         return new_game()
-    if not isinstance(state.get("gold"), int) or not isinstance(state.get("moves"), int):
+    if not isinstance(state.get("gold"), int):
+        return new_game()
+    if not isinstance(state.get("moves"), int):
         return new_game()
     if not isinstance(state.get("log"), list):
         return new_game()

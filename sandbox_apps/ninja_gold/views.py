@@ -38,7 +38,8 @@ def process_money(request):
     # Each button sends exactly one place from the table. No place, two
     # places or a made-up one did not come from this page: refuse it.
     if len(places) != 1 or places[0] not in game.PLACES:
-        return refuse(request, "Choose one of the places: " + ", ".join(game.PLACES) + ".")
+        choices = ", ".join(game.PLACES)
+        return refuse(request, f"Choose one of the places: {choices}.")
     state = game.load(request.session)
     if game.is_over(state):
         # A click sent just before the game ended: show the final board.
