@@ -51,7 +51,8 @@ def test_session_changing_requests_to_session_apps_are_queued():
 def test_reads_and_other_apps_are_not_queued():
     assert not lock_needed("GET", URL)
     assert not lock_needed("HEAD", URL)
-    assert not lock_needed("POST", "/sandbox/disappearing-ninjas/")  # keeps no session state
+    # Disappearing Ninjas keeps no state in the session.
+    assert not lock_needed("POST", "/sandbox/disappearing-ninjas/")
     assert not lock_needed("POST", "/sandbox/no-such-demo/")
     assert not lock_needed("POST", "/lessons/sessions/")
 
@@ -75,7 +76,9 @@ def wait_until_listening(port, server, seconds=30):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"The server exited early: {server.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(
+                f"The server exited early: {server.stderr.read().decode()[-2000:]}"
+            )
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
@@ -104,7 +107,12 @@ def server(request, tmp_path_factory):
     env.pop("DATABASE_URL", None)
     if os.environ.get("COURSEWARE_TEST_SERVER_DATABASE_URL"):
         env["DATABASE_URL"] = os.environ["COURSEWARE_TEST_SERVER_DATABASE_URL"]
-    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=BASE_DIR, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+    )
     port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "courseware.wsgi:application",
@@ -129,7 +137,10 @@ class Visitor:
 
     def request(self, method, path, fields=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        sent = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), **(headers or {})}
+        sent = {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            **(headers or {}),
+        }
         body = None
         if method == "POST":
             body = urlencode(fields or {}, doseq=True)
@@ -147,11 +158,16 @@ class Visitor:
     def board(self):
         status, html = self.request("GET", URL, headers={"HX-Request": "true"})
         assert status == 200
-        moves = int(re.search(r'<span class="gold-moves">(-?\d+)</span>', html).group(1))
+        moves = int(
+            re.search(r'<span class="gold-moves">(-?\d+)</span>', html).group(1)
+        )
         gold = int(re.search(r'<dd class="gold-number">(-?\d+)</dd>', html).group(1))
         amounts = [int(a) for a in re.findall(r'data-amount="(-?\d+)"', html)]
         totals = [int(t) for t in re.findall(r'data-total="(-?\d+)"', html)]
-        numbers = [int(n) for n in re.findall(r'<span class="gold-move">Move (\d+):</span>', html)]
+        numbers = [
+            int(n)
+            for n in re.findall(r'<span class="gold-move">Move (\d+):</span>', html)
+        ]
         return moves, gold, amounts, totals, numbers
 
 

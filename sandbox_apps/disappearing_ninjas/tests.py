@@ -12,7 +12,12 @@ from . import ninjas, views
 URL = "/sandbox/disappearing-ninjas/"
 STATIC = Path(__file__).parent / "static" / "disappearing_ninjas"
 
-COLOURS = {"blue": "Leonardo", "orange": "Michelangelo", "red": "Raphael", "purple": "Donatello"}
+COLOURS = {
+    "blue": "Leonardo",
+    "orange": "Michelangelo",
+    "red": "Raphael",
+    "purple": "Donatello",
+}
 
 
 # --- The lookup, without HTTP ----------------------------------------------------
@@ -24,7 +29,21 @@ def test_each_colour_finds_its_ninja_in_any_case(color, name):
         assert ninjas.find(spelling).name == name
 
 
-@pytest.mark.parametrize("color", ["", "black", "blu", "blue ", " blue", "bleu", "ｂｌｕｅ", "blué", "leonardo", "blue/red"])
+@pytest.mark.parametrize(
+    "color",
+    [
+        "",
+        "black",
+        "blu",
+        "blue ",
+        " blue",
+        "bleu",
+        "ｂｌｕｅ",
+        "blué",
+        "leonardo",
+        "blue/red",
+    ],
+)
 def test_anything_else_finds_no_ninja(color):
     assert ninjas.find(color) is None
 
@@ -120,8 +139,14 @@ def test_the_current_page_is_marked_in_the_links(client):
 @pytest.mark.parametrize(
     ("path_part", "shown"),
     [
-        ("%3Cscript%3Ealert(1)%3C%5Cscript%3E", "&lt;script&gt;alert(1)&lt;\\script&gt;"),
-        ("%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"),
+        (
+            "%3Cscript%3Ealert(1)%3C%5Cscript%3E",
+            "&lt;script&gt;alert(1)&lt;\\script&gt;",
+        ),
+        (
+            "%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E",
+            "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;",
+        ),
         ("%27%3B--", "&#x27;;--"),
         ("%E9%9D%92", "青"),
         ("%F0%9F%90%A2", "🐢"),
@@ -138,12 +163,16 @@ def test_an_unknown_value_is_echoed_escaped(client, path_part, shown):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path_part", ["%00", "blue%00", "%00%00%00", "%FF%FE", "%C0%AF"])
+@pytest.mark.parametrize(
+    "path_part", ["%00", "blue%00", "%00%00%00", "%FF%FE", "%C0%AF"]
+)
 def test_nul_bytes_and_broken_utf8_never_cause_a_500(client, path_part):
     response = client.get(f"{URL}ninjas/{path_part}/")
     assert response.status_code in (200, 404)
     if "00" in path_part:
-        assert response.status_code == 200 and "not a ninja" in response.content.decode()
+        assert (
+            response.status_code == 200 and "not a ninja" in response.content.decode()
+        )
 
 
 @pytest.mark.django_db
@@ -155,7 +184,9 @@ def test_a_very_long_value_is_shown_shortened(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["ninjas/blue/extra/", "ninjas//", "ninja/blue/", "ninjas/%3Cscript%3E%2F/"])
+@pytest.mark.parametrize(
+    "path", ["ninjas/blue/extra/", "ninjas//", "ninja/blue/", "ninjas/%3Cscript%3E%2F/"]
+)
 def test_addresses_outside_the_three_routes_are_404(client, path):
     assert client.get(URL + path).status_code == 404
 
@@ -190,7 +221,11 @@ def test_every_svg_is_self_contained_and_safe(path):
     # Drawn here from shapes: no scripts, no embedded or linked images, no fetches.
     for forbidden in ["<script", "<image", "href", "<foreignObject", "url(", "on"]:
         if forbidden == "on":
-            assert not any(name.startswith("on") for element in root.iter() for name in element.attrib)
+            assert not any(
+                name.startswith("on")
+                for element in root.iter()
+                for name in element.attrib
+            )
         else:
             assert forbidden not in text
     assert len(text) < 10_000

@@ -46,7 +46,15 @@ def test_a_new_game_has_no_gold_no_moves_and_an_empty_log():
 
 @pytest.mark.parametrize(
     "junk",
-    ["junk", 7, None, [], {"gold": "5", "moves": 0, "log": []}, {"gold": 5, "moves": None, "log": []}, {"gold": 5, "moves": 1, "log": "x"}],
+    [
+        "junk",
+        7,
+        None,
+        [],
+        {"gold": "5", "moves": 0, "log": []},
+        {"gold": 5, "moves": None, "log": []},
+        {"gold": 5, "moves": 1, "log": "x"},
+    ],
 )
 def test_a_damaged_game_starts_over(junk):
     assert game.load(FakeSession(ninja_gold=junk)) == game.new_game()
@@ -147,7 +155,9 @@ def test_an_unknown_place_is_refused_and_changes_nothing(place):
     assert state == game.new_game()
 
 
-def test_the_log_keeps_the_last_fifty_entries_and_the_move_count_stays_exact(monkeypatch):
+def test_the_log_keeps_the_last_fifty_entries_and_the_move_count_stays_exact(
+    monkeypatch,
+):
     # The real game ends at 15 moves; a longer one shows the cap at work.
     monkeypatch.setattr(game, "MAX_MOVES", 80)
     monkeypatch.setattr(game, "GOAL", 10**9)
@@ -179,7 +189,12 @@ def test_the_page_shows_every_place_with_its_range(client):
     response = client.get(URL)
     html = response.content.decode()
     assert response.status_code == 200 and "<html" in html
-    for text in ["+10 to +20 gold", "+5 to +10 gold", "+2 to +5 gold", "-50 to +50 gold"]:
+    for text in [
+        "+10 to +20 gold",
+        "+5 to +10 gold",
+        "+2 to +5 gold",
+        "-50 to +50 gold",
+    ]:
         assert text in html
     for place in game.PLACES:
         assert f'name="place" value="{place}"' in html
@@ -192,7 +207,11 @@ def test_htmx_request_gets_only_the_fragment_with_the_right_headers(htmx_client)
     response = htmx_client.get(URL)
     html = response.content.decode()
     assert "{#" not in html  # template comments teach; they never ship
-    assert 'id="ninja-gold"' in html and 'class="sandbox ninja-gold"' in html and "<html" not in html
+    assert (
+        'id="ninja-gold"' in html
+        and 'class="sandbox ninja-gold"' in html
+        and "<html" not in html
+    )
     assert response["HX-Push-Url"] == "false"
     assert "HX-Request" in response["Vary"]
     assert "no-store" in response["Cache-Control"]
@@ -205,11 +224,16 @@ def test_the_full_page_also_varies_on_hx_request_and_pushes_nothing(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("place", "amount"), [("farm", 17), ("cave", 5), ("house", 5), ("casino", -33)])
-def test_each_place_posts_to_process_money_and_redirects(client, monkeypatch, place, amount):
+@pytest.mark.parametrize(
+    ("place", "amount"), [("farm", 17), ("cave", 5), ("house", 5), ("casino", -33)]
+)
+def test_each_place_posts_to_process_money_and_redirects(
+    client, monkeypatch, place, amount
+):
     monkeypatch.setattr(game, "earn", always_pay({place: amount}))
     response = client.post(PROCESS, {"place": place})
-    assert response.status_code == 302 and response["Location"] == URL  # Post/Redirect/Get
+    # Post/Redirect/Get
+    assert response.status_code == 302 and response["Location"] == URL
     html = client.get(URL).content.decode()
     assert moves_shown(html) == 1 and gold_shown(html) == amount
     assert stored(client)["log"][0]["place"] == place
@@ -217,13 +241,21 @@ def test_each_place_posts_to_process_money_and_redirects(client, monkeypatch, pl
 
 @pytest.mark.django_db
 def test_gains_and_losses_differ_in_words_and_sign_not_only_colour(client, monkeypatch):
-    monkeypatch.setattr(game, "earn", always_pay({"farm": 12, "casino": -30, "house": 0}))
+    monkeypatch.setattr(
+        game, "earn", always_pay({"farm": 12, "casino": -30, "house": 0})
+    )
     client.post(PROCESS, {"place": "farm"})
     client.post(PROCESS, {"place": "casino"})
     client.post(PROCESS, {"place": "house"})
     html = client.get(URL).content.decode()
-    assert re.search(r'class="gain"[^>]*>\s*<span class="gold-move">Move 1:</span>\s*earned <strong>\+12</strong> gold at the farm', html)
-    assert re.search(r'class="loss"[^>]*>\s*<span class="gold-move">Move 2:</span>\s*lost <strong>-30</strong> gold at the casino', html)
+    assert re.search(
+        r'class="gain"[^>]*>\s*<span class="gold-move">Move 1:</span>\s*earned <strong>\+12</strong> gold at the farm',
+        html,
+    )
+    assert re.search(
+        r'class="loss"[^>]*>\s*<span class="gold-move">Move 2:</span>\s*lost <strong>-30</strong> gold at the casino',
+        html,
+    )
     assert "broke even at the house" in html
     # Newest first.
     assert html.index("Move 3:") < html.index("Move 2:") < html.index("Move 1:")
@@ -241,7 +273,9 @@ def test_the_fragment_after_a_move_shows_the_new_state(htmx_client, monkeypatch)
 
 
 @pytest.mark.django_db
-def test_a_win_shows_the_message_disables_the_places_and_offers_a_new_game(client, monkeypatch):
+def test_a_win_shows_the_message_disables_the_places_and_offers_a_new_game(
+    client, monkeypatch
+):
     monkeypatch.setattr(game, "earn", always_pay({"casino": 50}))
     for _ in range(10):
         client.post(PROCESS, {"place": "casino"})
@@ -320,7 +354,9 @@ BAD_PLACES = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("data", BAD_PLACES)
-def test_a_missing_unknown_repeated_or_oversized_place_is_a_400_that_changes_nothing(client, monkeypatch, data):
+def test_a_missing_unknown_repeated_or_oversized_place_is_a_400_that_changes_nothing(
+    client, monkeypatch, data
+):
     before = start_a_game(client, monkeypatch)
     response = client.post(PROCESS, data)
     html = response.content.decode()
@@ -341,7 +377,9 @@ def test_a_refused_place_inside_a_lesson_is_a_fragment(htmx_client, monkeypatch)
 @pytest.mark.django_db
 def test_a_raw_nul_byte_in_the_body_is_refused(client, monkeypatch):
     before = start_a_game(client, monkeypatch)
-    response = client.post(PROCESS, data="place=farm%00", content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        PROCESS, data="place=farm%00", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 400 and stored(client) == before
 
 
@@ -349,7 +387,9 @@ def test_a_raw_nul_byte_in_the_body_is_refused(client, monkeypatch):
 def test_too_many_fields_is_a_400_that_changes_nothing(client, monkeypatch):
     before = start_a_game(client, monkeypatch)
     body = "&".join(f"f{i}=1" for i in range(1001)) + "&place=farm"
-    response = client.post(PROCESS, data=body, content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        PROCESS, data=body, content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 400 and stored(client) == before
 
 
@@ -357,14 +397,23 @@ def test_too_many_fields_is_a_400_that_changes_nothing(client, monkeypatch):
 def test_a_ten_megabyte_field_is_a_400_that_changes_nothing(client, monkeypatch):
     before = start_a_game(client, monkeypatch)
     body = "place=" + "f" * (10 * 1024 * 1024)
-    response = client.post(PROCESS, data=body, content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        PROCESS, data=body, content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 400 and stored(client) == before
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("get", PROCESS), ("get", RESET), ("post", URL), ("put", PROCESS), ("delete", PROCESS), ("patch", RESET)],
+    [
+        ("get", PROCESS),
+        ("get", RESET),
+        ("post", URL),
+        ("put", PROCESS),
+        ("delete", PROCESS),
+        ("patch", RESET),
+    ],
 )
 def test_wrong_methods_are_405(client, method, path):
     response = getattr(client, method)(path)
@@ -378,7 +427,13 @@ def test_a_post_without_the_csrf_token_is_403_and_changes_nothing(path, monkeypa
     client.get(URL)  # sets the CSRF cookie, but the POST below does not send the token
     monkeypatch.setattr(game, "earn", always_pay({"farm": 11}))
     session = client.session
-    session[game.SESSION_KEY] = {"gold": 11, "moves": 1, "log": [{"move": 1, "place": "farm", "amount": 11, "total": 11, "time": "10:00:00"}]}
+    session[game.SESSION_KEY] = {
+        "gold": 11,
+        "moves": 1,
+        "log": [
+            {"move": 1, "place": "farm", "amount": 11, "total": 11, "time": "10:00:00"}
+        ],
+    }
     session.save()
     before = stored(client)
     response = client.post(path, {"place": "farm"})
@@ -391,7 +446,9 @@ def test_a_post_without_csrf_inside_a_lesson_gets_a_friendly_fragment():
     client = Client(enforce_csrf_checks=True, HTTP_HX_REQUEST="true")
     response = client.post(PROCESS, {"place": "farm"})
     html = response.content.decode()
-    assert response.status_code == 403 and "<html" not in html and 'role="alert"' in html
+    assert (
+        response.status_code == 403 and "<html" not in html and 'role="alert"' in html
+    )
 
 
 @pytest.mark.django_db
@@ -408,8 +465,16 @@ def test_the_real_form_with_its_csrf_token_is_accepted():
     "headers",
     [
         {"HTTP_HX_REQUEST": "junk"},
-        {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "<script>", "HTTP_HX_CURRENT_URL": "javascript:alert(1)"},
-        {"HTTP_HX_REQUEST": "true", "HTTP_HX_TRIGGER": "\x00" * 10, "HTTP_HX_BOOSTED": "maybe"},
+        {
+            "HTTP_HX_REQUEST": "true",
+            "HTTP_HX_TARGET": "<script>",
+            "HTTP_HX_CURRENT_URL": "javascript:alert(1)",
+        },
+        {
+            "HTTP_HX_REQUEST": "true",
+            "HTTP_HX_TRIGGER": "\x00" * 10,
+            "HTTP_HX_BOOSTED": "maybe",
+        },
     ],
 )
 def test_junk_htmx_headers_never_cause_a_500(client, headers):
