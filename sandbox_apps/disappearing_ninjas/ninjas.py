@@ -51,7 +51,7 @@ APRIL = Character(
 )
 
 NO_NINJAS = Character(
-    "Nobody",
+    "An empty dojo",
     "",
     "disappearing_ninjas/empty-dojo.svg",
     "An empty dojo: a wooden floor, a paper screen and a fading puff of smoke where a ninja just was.",

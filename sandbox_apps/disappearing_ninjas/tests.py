@@ -92,7 +92,7 @@ def test_a_colour_shows_its_ninja_whatever_the_case(client, color, name, spellin
     response = client.get(f"{URL}ninjas/{asked}/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert f"<h3>{name}</h3>" in html
+    assert f"<h2>{name}</h2>" in html
     assert f'src="/static/disappearing_ninjas/{name.lower()}.svg"' in html
     assert "not a ninja" not in html
     assert html.count("<figure") == 1
@@ -105,7 +105,7 @@ def test_any_other_value_shows_april_and_says_it_is_not_a_ninja(client):
     assert "April O&#x27;Neil" in html
     assert '<code class="ninja-asked">black</code>' in html
     assert 'src="/static/disappearing_ninjas/april.svg"' in html
-    assert "Leonardo</h3>" not in html
+    assert "Leonardo</h2>" not in html
 
 
 @pytest.mark.django_db
