@@ -111,6 +111,7 @@ def visit(state: dict, place: str) -> dict:
         "place": place,
         "amount": amount,
         "total": state["gold"],
+        # The time of day as text: a datetime would not fit in the JSON session.
         "time": timezone.localtime().strftime("%H:%M:%S"),
     }
     # Newest first, and only the last LOG_LIMIT entries.

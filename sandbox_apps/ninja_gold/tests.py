@@ -480,3 +480,17 @@ def test_the_real_form_with_its_csrf_token_is_accepted():
 def test_junk_htmx_headers_never_cause_a_500(client, headers):
     assert client.get(URL, **headers).status_code == 200
     assert client.post(PROCESS, {"place": "farm"}, **headers).status_code == 302
+
+
+# --- What lessons show ---------------------------------------------------------------
+
+
+def test_the_code_lessons_show_resolves():
+    from lessons.rendering import resolve_source
+    from sandbox_apps.registry import get_demo
+
+    for path in get_demo("ninja-gold").source_files:
+        assert resolve_source(path).code
+    excerpt = resolve_source("ninja_gold/views.py:process_money")
+    assert excerpt.code.startswith("@require_POST\ndef process_money(request):")
+    assert "redirect(" in excerpt.code

@@ -5,6 +5,10 @@ requests without a database table of its own. Every place's form posts to
 the one ``process_money`` view, which reads which place was chosen from the
 form, updates the game and redirects. Reloading the page after that repeats
 the harmless GET, never the move.
+
+Two clicks at the same moment would both read the same game and the last
+save would win, losing a move. sandbox_apps.middleware.SessionWriteLockMiddleware
+makes one visitor's POSTs take turns, so these views can stay simple.
 """
 
 from django.shortcuts import redirect, render
