@@ -19,3 +19,13 @@ def htmx_client(client):
     """A test client whose requests look like htmx's (HX-Request: true)."""
     client.defaults["HTTP_HX_REQUEST"] = "true"
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached pages must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

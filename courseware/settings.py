@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "sandbox_apps.middleware.SessionWriteLockMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -268,6 +269,9 @@ COURSEWARE_MAX_LESSON_CHARS = env_int("COURSEWARE_MAX_LESSON_CHARS", 200_000)
 COURSEWARE_RENDER_TIMEOUT = float(os.environ.get("COURSEWARE_RENDER_TIMEOUT", "5"))
 # Sandboxes idle for longer than this many days are removed by purge_sandboxes.
 COURSEWARE_SANDBOX_MAX_IDLE_DAYS = env_int("COURSEWARE_SANDBOX_MAX_IDLE_DAYS", 7)
+
+# Mounts /bench/hello/, the baseline view for bench/run.py. Never set in production.
+COURSEWARE_BENCH = env_bool("COURSEWARE_BENCH", False)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from courseware.views import hello_world
 from lessons import editor
 
 urlpatterns = [
@@ -23,5 +24,9 @@ urlpatterns = [
         {"document_root": settings.MEDIA_ROOT},
     ),
 ]
+
+if settings.COURSEWARE_BENCH:
+    # The baseline the benchmark compares lesson pages with (bench/run.py).
+    urlpatterns.append(path("bench/hello/", hello_world))
 
 handler500 = "courseware.views.server_error"

@@ -1,6 +1,6 @@
 """Site-wide error views."""
 
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -17,3 +17,8 @@ def server_error(request):
     else:
         template = loader.get_template("500.html")
     return HttpResponseServerError(template.render())
+
+
+def hello_world(request):
+    """The smallest Django response: the benchmark's yardstick."""
+    return HttpResponse("Hello, world")

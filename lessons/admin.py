@@ -23,6 +23,9 @@ class LessonAdmin(MarkdownxModelAdmin):
         "updated_at",
     ]
 
+    class Media:
+        css = {"all": ["css/pygments.css", "css/admin-preview.css"]}
+
     @admin.display(boolean=True, description="Edited since sync")
     def edited_since_sync(self, lesson):
         from .content import lesson_digest

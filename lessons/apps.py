@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class LessonsConfig(AppConfig):
     name = "lessons"
     verbose_name = "Lessons"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

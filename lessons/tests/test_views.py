@@ -113,3 +113,32 @@ def test_server_error_page_and_fragment(rf):
     )
     fragment = server_error(rf.get("/x", HTTP_HX_REQUEST="true"))
     assert fragment.status_code == 500 and b"<html" not in fragment.content
+
+
+def test_lesson_pages_are_cached_until_any_lesson_changes(
+    client, lessons, django_assert_max_num_queries
+):
+    first, second = lessons
+    client.get("/lessons/first/")
+    with django_assert_max_num_queries(0):
+        cached = client.get("/lessons/first/")
+    assert b"Hello" in cached.content
+    second.title = "Renamed second"
+    second.save()
+    # The outline and the next link name the renamed lesson at once.
+    assert b"Renamed second" in client.get("/lessons/first/").content
+
+
+def test_deleting_a_lesson_updates_the_cached_outline(client, lessons):
+    first, second = lessons
+    assert b"Second" in client.get("/").content
+    second.delete()
+    assert b"Second" not in client.get("/").content
+    assert b'rel="next"' not in client.get("/lessons/first/").content
+
+
+def test_lesson_pages_answer_conditional_requests(client, lessons):
+    response = client.get("/lessons/first/")
+    assert "public" in response["Cache-Control"]
+    again = client.get("/lessons/first/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304

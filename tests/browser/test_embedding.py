@@ -89,3 +89,31 @@ def test_csrf_failure_shows_a_friendly_message_in_the_demo(page, site):
     )
     stage.get_by_role("button", name="Add 2").click()
     expect(stage.get_by_role("alert")).to_contain_text("This form was not accepted")
+
+
+def test_two_demos_on_one_page_swap_only_their_own_box(page, site):
+    from lessons.models import Lesson
+
+    Lesson.objects.create(
+        slug="two-demos",
+        title="Two demos",
+        summary="Two placeholders on one page.",
+        order=98,
+        body="## One\n\n/// demo | session-counter\n///\n\n## Two\n\n/// demo | session-counter\n///\n",
+    )
+    page.goto(site + "/lessons/two-demos/")
+    first, second = (
+        page.locator(".demo-stage").nth(0),
+        page.locator(".demo-stage").nth(1),
+    )
+    first.scroll_into_view_if_needed()
+    expect(first.locator(".counter-number")).to_be_visible()
+    second.scroll_into_view_if_needed()
+    expect(second.locator(".counter-number")).to_be_visible()
+    second_count = second.locator(".counter-number").inner_text()
+    first.get_by_role("button", name="Add 2").click()
+    expect(first.locator(".counter-note")).to_have_text("Added 2.")
+    # The other box was not replaced by the answer meant for the first.
+    expect(second.locator(".counter-note")).to_have_count(0)
+    assert second.locator(".counter-number").inner_text() == second_count
+    assert page.locator(".demo-stage").count() == 2
