@@ -68,12 +68,16 @@ INSTALLED_APPS = [
     # The sandbox plumbing (registry, tenancy, embedding), then one line per demo.
     "sandbox_apps",
     "sandbox_apps.session_counter",
+    "sandbox_apps.ninja_gold",
+    "sandbox_apps.disappearing_ninjas",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Must come before SessionMiddleware: it wraps the session's load and save.
+    "sandbox_apps.middleware.SessionWriteLockMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
