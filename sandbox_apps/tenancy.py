@@ -45,5 +45,9 @@ def locked(sandbox: Sandbox):
         # ends, so a second request for the same sandbox waits here. SQLite
         # ignores FOR UPDATE, but the IMMEDIATE transactions set in settings
         # already let only one writer in at a time.
-        list(Sandbox.objects.select_for_update().filter(pk=sandbox.pk).values_list("pk", flat=True))
+        list(
+            Sandbox.objects.select_for_update()
+            .filter(pk=sandbox.pk)
+            .values_list("pk", flat=True)
+        )
         yield

@@ -23,7 +23,9 @@ class Browser:
 
     def __init__(self, base_url):
         self.base_url = base_url
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirects)
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirects
+        )
         self.token = ""
 
     def get(self, path):
@@ -34,7 +36,9 @@ class Browser:
         return status, body
 
     def post(self, path, data):
-        encoded = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.token}).encode()
+        encoded = urllib.parse.urlencode(
+            {**data, "csrfmiddlewaretoken": self.token}
+        ).encode()
         return self._open(path, encoded)
 
     def _open(self, path, data):

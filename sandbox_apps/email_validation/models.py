@@ -52,7 +52,9 @@ class AddressManager(models.Manager):
             try:
                 # A savepoint, so a failed insert leaves the transaction usable.
                 with transaction.atomic():
-                    address = self.create(sandbox=sandbox, email=posted(post_data, "email"))
+                    address = self.create(
+                        sandbox=sandbox, email=posted(post_data, "email")
+                    )
             except IntegrityError:
                 # The unique constraint is the last word if the lock is ever
                 # weakened (another database, another isolation level).
@@ -61,7 +63,9 @@ class AddressManager(models.Manager):
 
 
 class Address(models.Model):
-    sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="email_addresses")
+    sandbox = models.ForeignKey(
+        Sandbox, on_delete=models.CASCADE, related_name="email_addresses"
+    )
     # Kept as typed, so the list shows what the visitor entered.
     email = models.CharField(max_length=EMAIL_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -71,7 +75,9 @@ class Address(models.Model):
     class Meta:
         constraints = [
             # One row per address and sandbox, whatever the case of the letters.
-            models.UniqueConstraint(Lower("email"), "sandbox", name="email_validation_unique_per_sandbox"),
+            models.UniqueConstraint(
+                Lower("email"), "sandbox", name="email_validation_unique_per_sandbox"
+            ),
         ]
 
     def __str__(self):

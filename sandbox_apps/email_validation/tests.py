@@ -11,7 +11,14 @@ from sandbox_apps.models import Sandbox
 from sandbox_apps.validators import EMAIL_MAX_LENGTH, is_valid_email
 from tests.live_http import Browser, in_parallel
 
-from .models import ALREADY_ADDED, LIST_FULL, MAX_ADDRESSES, NOT_VALID, Address, AddressManager
+from .models import (
+    ALREADY_ADDED,
+    LIST_FULL,
+    MAX_ADDRESSES,
+    NOT_VALID,
+    Address,
+    AddressManager,
+)
 
 URL = "/sandbox/email-validation/"
 SUCCESS_URL = URL + "success/"
@@ -23,7 +30,9 @@ def sandbox_of(client):
 
 
 def fill(sandbox, count, prefix="user"):
-    Address.objects.bulk_create(Address(sandbox=sandbox, email=f"{prefix}{n}@example.com") for n in range(count))
+    Address.objects.bulk_create(
+        Address(sandbox=sandbox, email=f"{prefix}{n}@example.com") for n in range(count)
+    )
 
 
 # --- The email rule (sandbox_apps/validators.py) -----------------------------
@@ -54,7 +63,16 @@ def test_email_rule_rejects_what_is_not_an_address(value):
     assert not is_valid_email(value)
 
 
-@pytest.mark.parametrize("value", [VALID, "a@b.co", "ANN@EXAMPLE.COM", "o'brien@example.ie".replace("'", ""), "x_y%z-1@a-b.example.museum"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        VALID,
+        "a@b.co",
+        "ANN@EXAMPLE.COM",
+        "o'brien@example.ie".replace("'", ""),
+        "x_y%z-1@a-b.example.museum",
+    ],
+)
 def test_email_rule_accepts_addresses(value):
     assert is_valid_email(value)
 
@@ -150,8 +168,14 @@ def test_add_turns_a_lost_race_into_a_message(sandbox, monkeypatch):
 def test_in_sandbox_lists_newest_first(sandbox):
     fill(sandbox, 3)
     for n, address in enumerate(Address.objects.order_by("pk")):
-        Address.objects.filter(pk=address.pk).update(created_at=timezone.now() - timedelta(days=n))
-    assert [a.email for a in Address.objects.in_sandbox(sandbox)] == ["user0@example.com", "user1@example.com", "user2@example.com"]
+        Address.objects.filter(pk=address.pk).update(
+            created_at=timezone.now() - timedelta(days=n)
+        )
+    assert [a.email for a in Address.objects.in_sandbox(sandbox)] == [
+        "user0@example.com",
+        "user1@example.com",
+        "user2@example.com",
+    ]
 
 
 # --- Views: as a page and as a fragment --------------------------------------
@@ -175,7 +199,9 @@ def test_htmx_request_gets_only_the_fragment(htmx_client, db):
 
 
 @pytest.mark.parametrize("as_fragment", [False, True])
-def test_invalid_address_goes_back_to_the_form_with_the_value_kept(client, db, as_fragment):
+def test_invalid_address_goes_back_to_the_form_with_the_value_kept(
+    client, db, as_fragment
+):
     headers = {"HX-Request": "true"} if as_fragment else {}
     response = client.post(URL, {"email": "a@b."}, headers=headers)
     assert response.status_code == 400
@@ -216,7 +242,11 @@ def test_success_page_lists_newest_first(client, db):
         client.post(URL, {"email": email})
     html = client.get(SUCCESS_URL).content.decode()
     listed = html[html.index('class="address-list"') :]
-    assert listed.index("third@example.com") < listed.index("second@example.com") < listed.index("first@example.com")
+    assert (
+        listed.index("third@example.com")
+        < listed.index("second@example.com")
+        < listed.index("first@example.com")
+    )
 
 
 def test_success_page_as_a_fragment(htmx_client, db):
@@ -230,7 +260,9 @@ def test_every_address_has_a_delete_button_posting_with_csrf(client, db):
     client.post(URL, {"email": VALID})
     address = Address.objects.get()
     html = client.get(SUCCESS_URL).content.decode()
-    form = html[html.index(f'action="/sandbox/email-validation/{address.pk}/delete/"') - 40 :]
+    form = html[
+        html.index(f'action="/sandbox/email-validation/{address.pk}/delete/"') - 40 :
+    ]
     assert form.startswith('<form method="post"') or 'method="post"' in form[:80]
     assert "csrfmiddlewaretoken" in form[:300]
     assert f'href="/sandbox/email-validation/{address.pk}/delete/"' not in html
@@ -270,7 +302,9 @@ def test_delete_by_get_is_not_allowed(client, db):
 
 
 @pytest.mark.parametrize("as_fragment", [False, True])
-def test_deleting_another_visitors_address_is_a_404_that_changes_nothing(client, django_user_model, db, as_fragment):
+def test_deleting_another_visitors_address_is_a_404_that_changes_nothing(
+    client, django_user_model, db, as_fragment
+):
     theirs = Address.objects.create(sandbox=Sandbox.objects.create(), email=VALID)
     headers = {"HX-Request": "true"} if as_fragment else {}
     response = client.post(f"{URL}{theirs.pk}/delete/", headers=headers)
@@ -290,7 +324,9 @@ def test_reset_deletes_only_this_sandboxs_addresses(client, db):
     Address.objects.create(sandbox=Sandbox.objects.create(), email="other@example.com")
     response = client.post(URL + "reset/", follow=True)
     assert "Your list is empty again." in response.content.decode()
-    assert list(Address.objects.values_list("email", flat=True)) == ["other@example.com"]
+    assert list(Address.objects.values_list("email", flat=True)) == [
+        "other@example.com"
+    ]
 
 
 def test_reset_leaves_other_demos_alone(client, db):
@@ -324,7 +360,10 @@ def test_purge_deletes_an_idle_sandboxs_addresses_and_keeps_an_active_one(db):
     fill(active, 2, "active")
     call_command("purge_sandboxes")
     assert not Sandbox.objects.filter(pk=idle.pk).exists()
-    assert sorted(Address.objects.values_list("email", flat=True)) == ["active0@example.com", "active1@example.com"]
+    assert sorted(Address.objects.values_list("email", flat=True)) == [
+        "active0@example.com",
+        "active1@example.com",
+    ]
 
 
 # --- Races: real parallel requests against a live server ---------------------
@@ -347,6 +386,8 @@ def test_parallel_submissions_cannot_pass_the_cap(live_server):
     visitor.get(URL)
     sandbox = Sandbox.objects.get()
     fill(sandbox, MAX_ADDRESSES - 2)
-    results = in_parallel(8, lambda i: visitor.post(URL, {"email": f"racer{i}@example.com"}))
+    results = in_parallel(
+        8, lambda i: visitor.post(URL, {"email": f"racer{i}@example.com"})
+    )
     assert sorted(status for status, _ in results) == [302, 302] + [400] * 6
     assert Address.objects.filter(sandbox=sandbox).count() == MAX_ADDRESSES

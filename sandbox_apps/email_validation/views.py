@@ -23,7 +23,10 @@ def index(request):
     if request.method == "POST":
         address, errors = Address.objects.add(request.POST, sandbox)
         if not errors:
-            messages.success(request, f"The email address you entered ({address.email}) is a valid email address. Thank you!")
+            messages.success(
+                request,
+                f"The email address you entered ({address.email}) is a valid email address. Thank you!",
+            )
             return redirect("email_validation:success")  # Post/Redirect/Get
     context = {
         "errors": errors,
@@ -52,7 +55,11 @@ def delete(request, pk):
     # one visitor from deleting another's: their ids simply are not found.
     address = Address.objects.in_sandbox(current_sandbox(request)).filter(pk=pk).first()
     if address is None:
-        return refuse(request, "That address is not in your list (it may be deleted already).", status=404)
+        return refuse(
+            request,
+            "That address is not in your list (it may be deleted already).",
+            status=404,
+        )
     address.delete()
     messages.success(request, f"Deleted {address.email}.")
     return redirect("email_validation:success")

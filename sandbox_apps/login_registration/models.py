@@ -85,11 +85,15 @@ class UserManager(models.Manager):
         for field, label in [("first_name", "First name"), ("last_name", "Last name")]:
             name = clean_name(posted(post_data, field))
             if len(name) < NAME_MIN_LENGTH:
-                errors[field] = f"{label} must be at least {NAME_MIN_LENGTH} characters."
+                errors[field] = (
+                    f"{label} must be at least {NAME_MIN_LENGTH} characters."
+                )
             elif len(name) > NAME_MAX_LENGTH:
                 errors[field] = f"{label} must be at most {NAME_MAX_LENGTH} characters."
             elif not NAME_PATTERN.fullmatch(name):
-                errors[field] = f"{label} may contain only letters, hyphens, apostrophes and spaces."
+                errors[field] = (
+                    f"{label} may contain only letters, hyphens, apostrophes and spaces."
+                )
 
         email = posted(post_data, "email")
         if not is_valid_email(email):
@@ -100,7 +104,9 @@ class UserManager(models.Manager):
         # Passwords are taken exactly as typed: spaces can be part of one.
         password = post_data.get("password", "")
         if len(password) < PASSWORD_MIN_LENGTH:
-            errors["password"] = f"Password must be at least {PASSWORD_MIN_LENGTH} characters."
+            errors["password"] = (
+                f"Password must be at least {PASSWORD_MIN_LENGTH} characters."
+            )
         if post_data.get("confirm_password", "") != password:
             errors["confirm_password"] = "Passwords do not match."
 
@@ -174,7 +180,11 @@ class UserManager(models.Manager):
         with locked(sandbox):
             retry_at = LoginAttempt.objects.retry_at(sandbox)
             if retry_at is not None:
-                return None, {"throttled": wait_message((retry_at - timezone.now()).total_seconds())}
+                return None, {
+                    "throttled": wait_message(
+                        (retry_at - timezone.now()).total_seconds()
+                    )
+                }
             attempt = LoginAttempt.objects.record(sandbox)
 
         user = self.in_sandbox(sandbox).filter(email__iexact=email).first()
@@ -191,7 +201,9 @@ class UserManager(models.Manager):
 
 
 class User(models.Model):
-    sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="login_users")
+    sandbox = models.ForeignKey(
+        Sandbox, on_delete=models.CASCADE, related_name="login_users"
+    )
     first_name = models.CharField(max_length=NAME_MAX_LENGTH)
     last_name = models.CharField(max_length=NAME_MAX_LENGTH)
     email = models.CharField(max_length=EMAIL_MAX_LENGTH)
@@ -205,7 +217,11 @@ class User(models.Model):
     class Meta:
         constraints = [
             # One user per email and sandbox, whatever the case of the letters.
-            models.UniqueConstraint(Lower("email"), "sandbox", name="login_registration_unique_email_per_sandbox"),
+            models.UniqueConstraint(
+                Lower("email"),
+                "sandbox",
+                name="login_registration_unique_email_per_sandbox",
+            ),
         ]
 
     def __str__(self):
@@ -225,8 +241,14 @@ class LoginAttemptManager(models.Manager):
     def retry_at(self, sandbox, now=None):
         """When this sandbox may try to log in again, or None if it may now."""
         now = now or timezone.now()
-        recent = self.filter(sandbox=sandbox, attempted_at__gt=now - FAILED_LOGIN_WINDOW)
-        times = list(recent.order_by("-attempted_at").values_list("attempted_at", flat=True)[:MAX_FAILED_LOGINS])
+        recent = self.filter(
+            sandbox=sandbox, attempted_at__gt=now - FAILED_LOGIN_WINDOW
+        )
+        times = list(
+            recent.order_by("-attempted_at").values_list("attempted_at", flat=True)[
+                :MAX_FAILED_LOGINS
+            ]
+        )
         if len(times) < MAX_FAILED_LOGINS:
             return None
         # Allowed again once the oldest of those failures leaves the window.
@@ -235,14 +257,18 @@ class LoginAttemptManager(models.Manager):
     def record(self, sandbox):
         # Failures older than the window no longer matter; drop them so the
         # table stays as small as the rule needs.
-        self.filter(sandbox=sandbox, attempted_at__lte=timezone.now() - FAILED_LOGIN_WINDOW).delete()
+        self.filter(
+            sandbox=sandbox, attempted_at__lte=timezone.now() - FAILED_LOGIN_WINDOW
+        ).delete()
         return self.create(sandbox=sandbox)
 
 
 class LoginAttempt(models.Model):
     """A login that failed (or is being checked right now) in one sandbox."""
 
-    sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="login_attempts")
+    sandbox = models.ForeignKey(
+        Sandbox, on_delete=models.CASCADE, related_name="login_attempts"
+    )
     attempted_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = LoginAttemptManager()

@@ -30,7 +30,9 @@ def register(request):
     user, errors = User.objects.register(request.POST, current_sandbox(request))
     if errors:
         # Typed values go back into the form; the passwords never do.
-        return show_forms(request, register_errors=errors, register_values=request.POST, status=400)
+        return show_forms(
+            request, register_errors=errors, register_values=request.POST, status=400
+        )
     remember_login(request, user, "registered")
     return redirect("login_registration:success")  # Post/Redirect/Get
 
@@ -43,7 +45,9 @@ def login(request):
             status = 429  # Too Many Requests
         else:
             status = 400
-        return show_forms(request, login_errors=errors, login_values=request.POST, status=status)
+        return show_forms(
+            request, login_errors=errors, login_values=request.POST, status=status
+        )
     remember_login(request, user, "logged in")
     return redirect("login_registration:success")
 
@@ -91,10 +95,21 @@ def logged_in_user(request):
         return None
     # Looked up inside this visitor's sandbox, so a user deleted by Reset
     # (or an id from anywhere else) finds nobody.
-    return User.objects.in_sandbox(current_sandbox(request)).filter(pk=state["user_id"]).first()
+    return (
+        User.objects.in_sandbox(current_sandbox(request))
+        .filter(pk=state["user_id"])
+        .first()
+    )
 
 
-def show_forms(request, register_errors=None, register_values=None, login_errors=None, login_values=None, status=200):
+def show_forms(
+    request,
+    register_errors=None,
+    register_values=None,
+    login_errors=None,
+    login_values=None,
+    status=200,
+):
     context = {
         "logged_in": logged_in_user(request),
         "register_errors": register_errors or {},
