@@ -135,7 +135,11 @@ else:
             # Tests use a file too, not Django's default in-memory database:
             # the live server's threads then get their own connections and
             # real locking, as in production, so concurrency tests mean something.
-            "TEST": {"NAME": os.environ.get("COURSEWARE_SQLITE_TEST_PATH", str(BASE_DIR / "db.sqlite3-tests"))},
+            "TEST": {
+                "NAME": os.environ.get(
+                    "COURSEWARE_SQLITE_TEST_PATH", str(BASE_DIR / "db.sqlite3-tests")
+                )
+            },
         }
     }
 
