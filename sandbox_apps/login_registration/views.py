@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sandbox_apps.tenancy import current_sandbox
 
-from .models import LoginAttempt, User
+from .models import MAX_USERS, LoginAttempt, User
 
 # Everything this app keeps in the session, under one key:
 #     request.session["login_registration"] == {"user_id": 7, "action": "registered"}
@@ -112,6 +112,8 @@ def show_forms(
 ):
     context = {
         "logged_in": logged_in_user(request),
+        "user_count": User.objects.in_sandbox(current_sandbox(request)).count(),
+        "max_users": MAX_USERS,
         "register_errors": register_errors or {},
         "register_values": register_values or {},
         "login_errors": login_errors or {},
