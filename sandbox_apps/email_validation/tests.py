@@ -391,3 +391,21 @@ def test_parallel_submissions_cannot_pass_the_cap(live_server):
     )
     assert sorted(status for status, _ in results) == [302, 302] + [400] * 6
     assert Address.objects.filter(sandbox=sandbox).count() == MAX_ADDRESSES
+
+
+# --- What lessons show ----------------------------------------------------------
+
+
+def test_every_source_file_the_demo_lists_can_be_shown_in_a_lesson():
+    from lessons.rendering import resolve_source
+    from sandbox_apps.registry import get_demo
+
+    demo = get_demo("email-validation")
+    assert demo.url == URL
+    for path in demo.source_files:
+        assert resolve_source(path).code
+    assert "EMAIL_PATTERN" in resolve_source("validators.py").code
+    assert (
+        "def validate"
+        in resolve_source("email_validation/models.py:AddressManager.validate").code
+    )

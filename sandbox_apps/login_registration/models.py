@@ -175,16 +175,13 @@ class UserManager(models.Manager):
             return None, errors
 
         # The throttle comes before any hashing: refusing must cost nothing.
-        # The attempt is counted before the password is checked, so twenty
-        # attempts sent at once still count as twenty.
+        # The attempt is counted before the password is checked, so attempts
+        # sent at the same moment cannot all slip in before one is counted.
         with locked(sandbox):
             retry_at = LoginAttempt.objects.retry_at(sandbox)
             if retry_at is not None:
-                return None, {
-                    "throttled": wait_message(
-                        (retry_at - timezone.now()).total_seconds()
-                    )
-                }
+                seconds_left = (retry_at - timezone.now()).total_seconds()
+                return None, {"throttled": wait_message(seconds_left)}
             attempt = LoginAttempt.objects.record(sandbox)
 
         user = self.in_sandbox(sandbox).filter(email__iexact=email).first()

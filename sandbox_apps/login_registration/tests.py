@@ -861,3 +861,23 @@ def test_parallel_wrong_passwords_get_at_most_five_tries(live_server, settings):
         ),
     )
     assert sorted(status for status, _ in results) == [400] * 5 + [429] * 5
+
+
+# --- What lessons show ----------------------------------------------------------
+
+
+def test_every_source_file_the_demo_lists_can_be_shown_in_a_lesson():
+    from lessons.rendering import resolve_source
+    from sandbox_apps.registry import get_demo
+
+    demo = get_demo("login-registration")
+    assert demo.url == URL
+    assert demo.session_key == "login_registration"
+    for path in demo.source_files:
+        assert resolve_source(path).code
+    for spec in [
+        "login_registration/models.py:UserManager.validate",
+        "login_registration/models.py:UserManager.log_in",
+        "login_registration/views.py:login",
+    ]:
+        assert resolve_source(spec).code
