@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "sandbox_apps.session_counter",
     "sandbox_apps.ninja_gold",
     "sandbox_apps.disappearing_ninjas",
+    "sandbox_apps.email_validation",
+    "sandbox_apps.login_registration",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +136,14 @@ else:
                 "timeout": 20,
                 # WAL lets readers keep reading while one writer writes.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            # Tests use a file too, not Django's default in-memory database:
+            # the live server's threads then get their own connections and
+            # real locking, as in production, so concurrency tests mean something.
+            "TEST": {
+                "NAME": os.environ.get(
+                    "COURSEWARE_SQLITE_TEST_PATH", str(BASE_DIR / "db.sqlite3-tests")
+                )
             },
         }
     }

@@ -712,7 +712,12 @@ def _render_in_child(writer, text: str) -> None:
         import resource
 
         # A runaway conversion should fail here, not push the server into swap.
-        limit = 1024 * 1024 * 1024
+        # The limit is 1 GiB on top of what the forked process already
+        # reserves: a threaded parent (gunicorn threads, a live test server)
+        # can reserve more than 1 GiB of address space it never uses.
+        with open("/proc/self/statm") as statm:
+            reserved = int(statm.read().split()[0]) * resource.getpagesize()
+        limit = reserved + 1024 * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):
         pass

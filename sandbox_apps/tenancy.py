@@ -5,8 +5,10 @@ that keep rows call ``current_sandbox(request)`` and filter by it; apps that
 keep state in the session need nothing from here.
 """
 
+from contextlib import contextmanager
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from .models import Sandbox
@@ -28,3 +30,24 @@ def current_sandbox(request) -> Sandbox:
     elif timezone.now() - sandbox.last_seen_at > TOUCH_EVERY:
         Sandbox.objects.filter(pk=sandbox.pk).update(last_seen_at=timezone.now())
     return sandbox
+
+
+@contextmanager
+def locked(sandbox: Sandbox):
+    """A transaction in which no other request can write to this sandbox.
+
+    "Count the rows, then insert one" (a cap) or "check the email is free,
+    then insert it" is only safe if no other request runs the same steps in
+    between. Apps wrap such steps in ``with locked(sandbox):``.
+    """
+    with transaction.atomic():
+        # PostgreSQL: the sandbox's row stays locked until the transaction
+        # ends, so a second request for the same sandbox waits here. SQLite
+        # ignores FOR UPDATE, but the IMMEDIATE transactions set in settings
+        # already let only one writer in at a time.
+        list(
+            Sandbox.objects.select_for_update()
+            .filter(pk=sandbox.pk)
+            .values_list("pk", flat=True)
+        )
+        yield

@@ -1,0 +1,274 @@
+"""Login and Registration's data: users, their hashed passwords, failed logins.
+
+The manager holds every rule. ``validate`` checks a registration form and
+reports every failing field at once; ``register`` and ``log_in`` are the
+two things the forms do. Views only carry data between HTTP and these.
+
+These users are not Django's ``django.contrib.auth`` users: they live in
+their own table, inside one visitor's sandbox, and have no way into the
+admin. Passwords are stored only as hashes made by Django's password
+hashers (Argon2 first, see PASSWORD_HASHERS in settings).
+"""
+
+import math
+import re
+import unicodedata
+from datetime import date, timedelta
+
+from django.contrib.auth import hashers
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from sandbox_apps.models import Sandbox
+from sandbox_apps.tenancy import locked
+from sandbox_apps.validators import EMAIL_MAX_LENGTH, is_valid_email, posted
+
+MAX_USERS = 20
+NAME_MIN_LENGTH = 2
+NAME_MAX_LENGTH = 50
+PASSWORD_MIN_LENGTH = 8
+MINIMUM_AGE = 13
+OLDEST_AGE = 150
+# Five failed logins within five minutes, and the sandbox must wait.
+MAX_FAILED_LOGINS = 5
+FAILED_LOGIN_WINDOW = timedelta(minutes=5)
+
+# One or more letters, with single hyphens, apostrophes or spaces between
+# them: Zoë, Jean-Luc, O'Brien, Mary Ann. [^\W\d_] means "a word character
+# that is not a digit or an underscore", which is exactly a letter in any
+# alphabet.
+NAME_PATTERN = re.compile(r"[^\W\d_]+(?:[-'’ ][^\W\d_]+)*")
+
+NOT_VALID = "Email is not valid!"
+EMAIL_TAKEN = "A user with this email is already registered."
+SANDBOX_FULL = f"Your sandbox already has {MAX_USERS} users, the most it keeps. Use Reset to start again."
+# The same words whether the email is unknown or the password is wrong, so
+# the form never tells a stranger which emails are registered.
+LOGIN_FAILED = "Wrong email or password."
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day of the year, ``years`` later; 29 February becomes 1 March."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        # 29 February in a year that has none: that birthday is counted as
+        # reached on 1 March.
+        return date(day.year + years, 3, 1)
+
+
+def clean_name(value: str) -> str:
+    # "é" can arrive as one character or as "e" plus an accent mark; NFC
+    # makes it one character, so the length and the pattern see letters.
+    return unicodedata.normalize("NFC", value.strip())
+
+
+def wait_message(seconds: float) -> str:
+    minutes = math.ceil(seconds / 60)
+    if minutes <= 1:
+        wait = "1 minute"
+    else:
+        wait = f"{minutes} minutes"
+    return f"Too many failed logins in your sandbox. Try again in {wait}."
+
+
+class UserManager(models.Manager):
+    def in_sandbox(self, sandbox):
+        """This visitor's users. Every query starts from here."""
+        return self.filter(sandbox=sandbox)
+
+    def validate(self, post_data, sandbox) -> dict[str, str]:
+        """Check a registration form. Returns {field: message}, one per failing field."""
+        errors = {}
+
+        for field, label in [("first_name", "First name"), ("last_name", "Last name")]:
+            name = clean_name(posted(post_data, field))
+            if len(name) < NAME_MIN_LENGTH:
+                errors[field] = (
+                    f"{label} must be at least {NAME_MIN_LENGTH} characters."
+                )
+            elif len(name) > NAME_MAX_LENGTH:
+                errors[field] = f"{label} must be at most {NAME_MAX_LENGTH} characters."
+            elif not NAME_PATTERN.fullmatch(name):
+                errors[field] = (
+                    f"{label} may contain only letters, hyphens, apostrophes and spaces."
+                )
+
+        email = posted(post_data, "email")
+        if not is_valid_email(email):
+            errors["email"] = NOT_VALID
+        elif self.in_sandbox(sandbox).filter(email__iexact=email).exists():
+            errors["email"] = EMAIL_TAKEN
+
+        # Passwords are taken exactly as typed: spaces can be part of one.
+        password = post_data.get("password", "")
+        if len(password) < PASSWORD_MIN_LENGTH:
+            errors["password"] = (
+                f"Password must be at least {PASSWORD_MIN_LENGTH} characters."
+            )
+        if post_data.get("confirm_password", "") != password:
+            errors["confirm_password"] = "Passwords do not match."
+
+        birthday_error = self.birthday_error(posted(post_data, "birthday"))
+        if birthday_error:
+            errors["birthday"] = birthday_error
+
+        if self.in_sandbox(sandbox).count() >= MAX_USERS:
+            errors["form"] = SANDBOX_FULL
+        return errors
+
+    def birthday_error(self, value: str) -> str:
+        """What is wrong with a birthday typed as YYYY-MM-DD, or "" if nothing."""
+        try:
+            birthday = date.fromisoformat(value)
+        except ValueError:
+            return "Enter your birthday as a date, like 2001-02-28."
+        today = timezone.localdate()
+        if birthday >= today:
+            return "Birthday must be in the past."
+        if add_years(birthday, MINIMUM_AGE) > today:
+            return f"You must be at least {MINIMUM_AGE} years old to register."
+        if add_years(birthday, OLDEST_AGE) < today:
+            return f"Enter a birthday less than {OLDEST_AGE} years ago."
+        return ""
+
+    def register(self, post_data, sandbox):
+        """Create a user from a registration form. Returns (user, {}) or (None, errors)."""
+        errors = self.validate(post_data, sandbox)
+        if errors:
+            return None, errors
+        # Hashing is slow on purpose (it is what makes stolen hashes hard to
+        # crack), so it happens before the lock, not while others wait.
+        password_hash = hashers.make_password(post_data["password"])
+        with locked(sandbox):
+            # Checked again under the lock: another request may have taken
+            # the email or the last place since the first check.
+            errors = self.validate(post_data, sandbox)
+            if errors:
+                return None, errors
+            try:
+                with transaction.atomic():
+                    user = self.create(
+                        sandbox=sandbox,
+                        first_name=clean_name(posted(post_data, "first_name")),
+                        last_name=clean_name(posted(post_data, "last_name")),
+                        email=posted(post_data, "email"),
+                        password=password_hash,
+                        birthday=date.fromisoformat(posted(post_data, "birthday")),
+                    )
+            except IntegrityError:
+                # The unique constraint, in case the lock is ever weakened.
+                return None, {"email": EMAIL_TAKEN}
+        return user, {}
+
+    def log_in(self, post_data, sandbox):
+        """Check a login form. Returns (user, {}) or (None, errors)."""
+        email = posted(post_data, "email")
+        password = post_data.get("password", "")
+        errors = {}
+        if not is_valid_email(email):
+            errors["email"] = NOT_VALID
+        if not password:
+            errors["password"] = "Enter your password."
+        if errors:
+            return None, errors
+
+        # The throttle comes before any hashing: refusing must cost nothing.
+        # The attempt is counted before the password is checked, so attempts
+        # sent at the same moment cannot all slip in before one is counted.
+        with locked(sandbox):
+            retry_at = LoginAttempt.objects.retry_at(sandbox)
+            if retry_at is not None:
+                seconds_left = (retry_at - timezone.now()).total_seconds()
+                return None, {"throttled": wait_message(seconds_left)}
+            attempt = LoginAttempt.objects.record(sandbox)
+
+        user = self.in_sandbox(sandbox).filter(email__iexact=email).first()
+        if user is None:
+            # Hash anyway, so an unknown email takes as long to refuse as a
+            # wrong password and the timing tells nothing either.
+            hashers.make_password(password)
+            return None, {"form": LOGIN_FAILED}
+        if not user.check_password(password):
+            return None, {"form": LOGIN_FAILED}
+        # Only failures count against the limit.
+        attempt.delete()
+        return user, {}
+
+
+class User(models.Model):
+    sandbox = models.ForeignKey(
+        Sandbox, on_delete=models.CASCADE, related_name="login_users"
+    )
+    first_name = models.CharField(max_length=NAME_MAX_LENGTH)
+    last_name = models.CharField(max_length=NAME_MAX_LENGTH)
+    email = models.CharField(max_length=EMAIL_MAX_LENGTH)
+    # A hash such as "argon2$argon2id$v=19$...", never the password itself.
+    password = models.CharField(max_length=256)
+    birthday = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            # One user per email and sandbox, whatever the case of the letters.
+            models.UniqueConstraint(
+                Lower("email"),
+                "sandbox",
+                name="login_registration_unique_email_per_sandbox",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def check_password(self, raw_password: str) -> bool:
+        def upgrade(raw):
+            # Called by Django when the stored hash uses an older hasher or
+            # weaker settings than PASSWORD_HASHERS asks for now.
+            self.password = hashers.make_password(raw)
+            self.save(update_fields=["password"])
+
+        return hashers.check_password(raw_password, self.password, setter=upgrade)
+
+
+class LoginAttemptManager(models.Manager):
+    def retry_at(self, sandbox, now=None):
+        """When this sandbox may try to log in again, or None if it may now."""
+        now = now or timezone.now()
+        recent = self.filter(
+            sandbox=sandbox, attempted_at__gt=now - FAILED_LOGIN_WINDOW
+        )
+        times = list(
+            recent.order_by("-attempted_at").values_list("attempted_at", flat=True)[
+                :MAX_FAILED_LOGINS
+            ]
+        )
+        if len(times) < MAX_FAILED_LOGINS:
+            return None
+        # Allowed again once the oldest of those failures leaves the window.
+        return times[-1] + FAILED_LOGIN_WINDOW
+
+    def record(self, sandbox):
+        # Failures older than the window no longer matter; drop them so the
+        # table stays as small as the rule needs.
+        self.filter(
+            sandbox=sandbox, attempted_at__lte=timezone.now() - FAILED_LOGIN_WINDOW
+        ).delete()
+        return self.create(sandbox=sandbox)
+
+
+class LoginAttempt(models.Model):
+    """A login that failed (or is being checked right now) in one sandbox."""
+
+    sandbox = models.ForeignKey(
+        Sandbox, on_delete=models.CASCADE, related_name="login_attempts"
+    )
+    attempted_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = LoginAttemptManager()
+
+    def __str__(self):
+        return f"Login attempt at {self.attempted_at:%Y-%m-%d %H:%M:%S}"

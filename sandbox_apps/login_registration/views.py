@@ -1,0 +1,128 @@
+"""Login and Registration: users, hashed passwords, and staying logged in.
+
+One page holds two forms, each posted to its own URL. The manager
+(models.py) checks them. On success the view gives the browser a new
+session key, remembers the user's id in the session under this app's own
+key, and redirects to the welcome page (Post/Redirect/Get). That page is
+only for a logged-in visitor; logging out forgets the id again.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from sandbox_apps.tenancy import current_sandbox
+
+from .models import MAX_USERS, LoginAttempt, User
+
+# Everything this app keeps in the session, under one key:
+#     request.session["login_registration"] == {"user_id": 7, "action": "registered"}
+SESSION_KEY = "login_registration"
+
+
+@require_GET
+def index(request):
+    return show_forms(request)
+
+
+@require_POST
+def register(request):
+    user, errors = User.objects.register(request.POST, current_sandbox(request))
+    if errors:
+        # Typed values go back into the form; the passwords never do.
+        return show_forms(
+            request, register_errors=errors, register_values=request.POST, status=400
+        )
+    remember_login(request, user, "registered")
+    return redirect("login_registration:success")  # Post/Redirect/Get
+
+
+@require_POST
+def login(request):
+    user, errors = User.objects.log_in(request.POST, current_sandbox(request))
+    if errors:
+        if "throttled" in errors:
+            status = 429  # Too Many Requests
+        else:
+            status = 400
+        return show_forms(
+            request, login_errors=errors, login_values=request.POST, status=status
+        )
+    remember_login(request, user, "logged in")
+    return redirect("login_registration:success")
+
+
+@require_GET
+def success(request):
+    user = logged_in_user(request)
+    if user is None:
+        # Only a logged-in visitor has a welcome page.
+        return redirect("login_registration:index")
+    context = {"member": user, "action": request.session[SESSION_KEY].get("action")}
+    return show(request, "login_registration/_welcome.html", context)
+
+
+@require_POST
+def logout(request):
+    # Only this app's login is forgotten: request.session.flush() would also
+    # wipe every other demo's state and the visitor's sandbox.
+    request.session.pop(SESSION_KEY, None)
+    messages.success(request, "You are logged out.")
+    return redirect("login_registration:index")
+
+
+@require_POST
+def reset(request):
+    sandbox = current_sandbox(request)
+    User.objects.in_sandbox(sandbox).delete()
+    LoginAttempt.objects.filter(sandbox=sandbox).delete()
+    request.session.pop(SESSION_KEY, None)
+    messages.success(request, "Every user in your sandbox was deleted.")
+    return redirect("login_registration:index")
+
+
+def remember_login(request, user, action):
+    # A new session key at login: a key someone learnt before (planted in a
+    # link, seen over a shoulder) is worthless after it. The data is kept.
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = {"user_id": user.pk, "action": action}
+
+
+def logged_in_user(request):
+    """The user this browser logged in as, or None."""
+    state = request.session.get(SESSION_KEY)
+    if not isinstance(state, dict) or not isinstance(state.get("user_id"), int):
+        return None
+    # Looked up inside this visitor's sandbox, so a user deleted by Reset
+    # (or an id from anywhere else) finds nobody.
+    return (
+        User.objects.in_sandbox(current_sandbox(request))
+        .filter(pk=state["user_id"])
+        .first()
+    )
+
+
+def show_forms(
+    request,
+    register_errors=None,
+    register_values=None,
+    login_errors=None,
+    login_values=None,
+    status=200,
+):
+    context = {
+        "logged_in": logged_in_user(request),
+        "user_count": User.objects.in_sandbox(current_sandbox(request)).count(),
+        "max_users": MAX_USERS,
+        "register_errors": register_errors or {},
+        "register_values": register_values or {},
+        "login_errors": login_errors or {},
+        "login_values": login_values or {},
+    }
+    return show(request, "login_registration/_forms.html", context, status=status)
+
+
+def show(request, fragment, context, status=200):
+    # Inside a lesson, htmx asks only for the part of the page it swaps.
+    template = fragment if request.htmx else "login_registration/page.html"
+    return render(request, template, {**context, "fragment": fragment}, status=status)
