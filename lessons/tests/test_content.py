@@ -62,7 +62,15 @@ def test_every_lesson_file_syncs_without_authoring_errors(db):
 def test_the_course_has_the_lessons_the_notes_ask_for(lessons):
     slugs = {lesson.slug for lesson in lessons}
     # The browser tests and other lessons link to these by slug.
-    for slug in ("welcome", "request-journey", "routes", "views", "templates", "sessions", "passing-data"):
+    for slug in (
+        "welcome",
+        "request-journey",
+        "routes",
+        "views",
+        "templates",
+        "sessions",
+        "passing-data",
+    ):
         assert slug in slugs
 
 
@@ -87,7 +95,9 @@ def test_every_demo_block_names_a_registered_demo_and_has_a_prompt(lessons):
         for slug in lesson.demos:
             assert slug in demos, f"{lesson.slug}: unknown demo {slug}"
         # Each demo tells the reader what to click and what to watch.
-        assert lesson.html.count('class="demo-prompt"') == len(lesson.demos), lesson.slug
+        assert lesson.html.count('class="demo-prompt"') == len(lesson.demos), (
+            lesson.slug
+        )
 
 
 def test_every_source_block_resolves_to_real_code(lessons):
@@ -107,12 +117,16 @@ def test_every_registered_demo_is_embedded_by_some_lesson(lessons):
 def test_every_lesson_has_three_to_five_knowledge_checks(lessons):
     for lesson in lessons:
         checks = len(re.findall(r"<details[\s>]", lesson.html))
-        assert checks in KNOWLEDGE_CHECKS, f"{lesson.slug} has {checks} knowledge checks"
+        assert checks in KNOWLEDGE_CHECKS, (
+            f"{lesson.slug} has {checks} knowledge checks"
+        )
 
 
 def test_every_lesson_ends_with_a_summary_section(lessons):
     for lesson in lessons:
-        sections = [heading["title"] for heading in lesson.headings if heading["level"] == 2]
+        sections = [
+            heading["title"] for heading in lesson.headings if heading["level"] == 2
+        ]
         assert sections, lesson.slug
         assert sections[-1] == "Summary", f"{lesson.slug} ends with {sections[-1]!r}"
 
@@ -125,7 +139,9 @@ def test_no_lesson_uses_a_top_level_heading_or_pastes_sandbox_code():
             if line.startswith("```"):
                 in_fence = not in_fence
             elif not in_fence:
-                assert not re.match(r"#\s", line), f"{path.name}: '{line}' is a page-level heading"
+                assert not re.match(r"#\s", line), (
+                    f"{path.name}: '{line}' is a page-level heading"
+                )
         # Sandbox code is shown with source blocks, never copied in.
         assert "from sandbox_apps" not in body, path.name
 
@@ -148,7 +164,11 @@ def test_no_internal_link_or_image_is_broken(lessons, client, settings):
             if response.status_code != 200:
                 broken.append(f"{slug}: {url} answers {response.status_code}")
                 continue
-            body = b"".join(response.streaming_content) if response.streaming else response.content
+            body = (
+                b"".join(response.streaming_content)
+                if response.streaming
+                else response.content
+            )
             page = pages[parts.path] = parse(body.decode("utf-8", "replace"))
         if parts.fragment and parts.fragment not in page.ids:
             broken.append(f"{slug}: {url} has no #{parts.fragment} on the page")
