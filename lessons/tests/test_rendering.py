@@ -3,6 +3,7 @@
 import pytest
 
 from lessons.rendering import AuthoringError, pygments_css, render, resolve_source
+from sandbox_apps.registry import SANDBOX_ROOT
 
 
 def test_headings_get_ids_permalinks_and_a_toc():
@@ -113,6 +114,14 @@ def test_source_block_shows_one_function_with_its_decorator_and_lines():
 def test_source_block_can_show_a_whole_file_and_a_method():
     whole = resolve_source("session_counter/urls.py")
     assert whole.first_line == 1 and "urlpatterns" in whole.code
+    # The caption counts the file's lines, not the newline at its end.
+    lines = (
+        (SANDBOX_ROOT / "session_counter" / "urls.py")
+        .read_text()
+        .rstrip("\n")
+        .splitlines()
+    )
+    assert whole.last_line == len(lines)
     method = resolve_source("session_counter/apps.py:SessionCounterConfig")
     assert method.code.startswith("class SessionCounterConfig")
 

@@ -15,6 +15,20 @@
     }
   });
 
+  // In debug mode {% htmx_script %} adds django-htmx's helper, which replaces
+  // the whole page with any 400/403/404/500 answer. A demo's 4xx answers are
+  // designed for its box ("Email is not valid!"), so stop the event before
+  // it reaches that document-level listener; htmx itself still swaps them.
+  window.addEventListener(
+    "htmx:beforeOnLoad",
+    function (event) {
+      if (stageOf(event.target)) {
+        event.stopPropagation();
+      }
+    },
+    true
+  );
+
   // Rapid clicks in a demo. The stage serializes requests (hx-sync queue
   // all), but htmx drops a queued request whose form was replaced by the
   // previous answer, so fast clicks would vanish. Instead, a click made
