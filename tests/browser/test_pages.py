@@ -69,7 +69,8 @@ def test_skip_link_moves_focus_to_the_content(page, site):
     skip = page.get_by_role("link", name="Skip to content")
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    expect(page).to_have_url(re.compile("#main$"))
+    expect(page.locator("main#main")).to_be_focused()
 
 
 def test_code_blocks_get_a_copy_button(page, site, context):
