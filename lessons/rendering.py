@@ -303,9 +303,7 @@ class SourceBlock(_SlotBlock):
         return render_source(excerpt)
 
 
-def render_source(
-    excerpt: SourceExcerpt, highlight_lines: tuple[int, ...] = ()
-) -> str:
+def render_source(excerpt: SourceExcerpt, highlight_lines: tuple[int, ...] = ()) -> str:
     """Highlighted code with a caption naming the file and lines.
 
     ``highlight_lines`` are line numbers in the file to mark (the inspector
