@@ -90,17 +90,49 @@ def test_add_two_shows_post_redirect_get_as_one_chain_in_order(client, db):
     assert 'changed note : "" → to "Added 2."' in chain
 
 
-def test_each_step_shows_the_code_it_names(client, db):
+def test_each_step_links_to_the_code_it_names(client, db):
     shown = oob(htmx(client).get(COUNTER))
-    assert "urls.py, line 8" in shown
-    assert '<span class="hll">' in shown  # the matched line of urls.py is marked
-    assert (
-        '<code>index</code> in <code class="source-path">sandbox_apps/session_counter/views.py</code>'
-        in shown
+    links = re.findall(r'<details class="hop-code" hx-get="([^"]+)"', shown)
+    assert [html.unescape(link) for link in links] == [
+        "/sandbox/_inspector/source/?spec=session_counter%2Furls.py&line=8",
+        "/sandbox/_inspector/source/?spec=session_counter%2Fviews.py%3Aindex",
+        "/sandbox/_inspector/source/?spec=session_counter%2Ftemplates%2Fsession_counter%2F_counter.html",
+    ]
+    # Without JavaScript the same address is a plain link.
+    assert f'<a href="{links[0]}">Open the code</a>' in shown
+    assert "urls.py, line 8" in as_text(shown)
+
+
+def test_linked_code_comes_as_a_source_block_with_the_line_marked(client, db):
+    fragment = client.get(
+        "/sandbox/_inspector/source/?spec=session_counter%2Furls.py&line=8",
+        HTTP_HX_REQUEST="true",
     )
-    assert (
-        "sandbox_apps/session_counter/templates/session_counter/_counter.html" in shown
+    content = fragment.content.decode()
+    assert content.startswith(
+        '<figure class="source" data-source="session_counter/urls.py">'
     )
+    assert '<span class="hll">' in content
+    assert "<!doctype" not in content.lower()
+    page = client.get("/sandbox/_inspector/source/?spec=session_counter/views.py:add")
+    assert page.status_code == 200
+    assert "<code>add</code> in" in page.content.decode()
+    assert "<!doctype" in page.content.decode().lower()
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "",
+        "../courseware/settings.py",
+        "session_counter/missing.py",
+        "/etc/passwd",
+        "session_counter/views.py:nope",
+    ],
+)
+def test_code_outside_the_sandbox_apps_or_missing_is_a_404(client, db, spec):
+    response = client.get("/sandbox/_inspector/source/", {"spec": spec})
+    assert response.status_code == 404
 
 
 def test_template_is_listed_with_the_context_keys_the_view_passed(client, db):
@@ -307,7 +339,7 @@ def test_only_the_apps_own_session_key_is_shown(client, db, demo_app):
     response = client.get("/sandbox/inspector-demo/items/2/")
     content = response.content.decode()
     assert "another-apps-value" not in content
-    assert "_inspector" not in content
+    assert '"follow"' not in content  # the inspector's own pending hops
     assert "session_counter" not in as_text(oob(response, "demo-inspector-demo-1"))
     assert "changed number : 1 → to 2" in as_text(
         oob(response, "demo-inspector-demo-1")

@@ -13,12 +13,12 @@ import re
 import secrets
 import sys
 import time
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.template.loader import render_to_string
-from django.urls import get_resolver, get_urlconf
+from django.urls import get_resolver, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -46,7 +46,7 @@ logger = logging.getLogger("sandbox_apps.inspector")
 # A redirect's hop waits here for the request that follows the redirect.
 # Private: never part of any diff, never shown.
 PENDING_KEY = "_inspector"
-PENDING_SECONDS = 60
+PENDING_SECONDS = 30
 PENDING_LIMIT = 4
 # Where the standalone page (sandbox_apps/standalone.html) wants the panel.
 STANDALONE_MARKER = b"<!-- courseware:inspector -->"
@@ -332,7 +332,11 @@ def remember(session, target: str, location: str, hops: list[dict]) -> None:
 
 
 def take_pending(session, pending, target: str, full_path: str) -> list[dict]:
-    """The hops that redirected here, removed from the session."""
+    """The hops that redirected here, removed from the session.
+
+    Other entries stay until their own request comes or they expire, so a
+    request that follows no redirect leaves the session untouched.
+    """
     if not pending or session is None:
         return []
     hops: list[dict] = []
@@ -347,8 +351,11 @@ def take_pending(session, pending, target: str, full_path: str) -> list[dict]:
             and entry.get("follow") == full_path
         ):
             hops = list(entry.get("hops", []))
-        elif entry.get("target") != target:
+        else:
             kept.append(entry)
+    if not hops:
+        # Nothing followed a redirect here: leave the session as it was.
+        return []
     if kept:
         session[PENDING_KEY] = kept
     else:
@@ -366,39 +373,38 @@ def summary(chain: list[dict]) -> str:
 
 
 def present(hop: dict) -> dict:
-    """A hop plus the highlighted code its steps name, ready for the template."""
-    # The blocks are Pygments output with every value escaped, made by
-    # lessons.rendering.render_source from files under sandbox_apps/.
+    """A hop plus links to the code its steps name, ready for the template."""
     shown = dict(hop)
     shown["status_class"] = f"{hop['status'] // 100}xx"
     urls = hop.get("urls")
-    shown["urls_html"] = (
-        mark_safe(sources.block(urls["spec"], (urls["line"],))) if urls else ""
-    )
-    error = hop.get("error") or {}
-    view_lines = ()
-    if (
-        error.get("line")
-        and hop.get("view_spec") == f"{error.get('file')}:{error.get('function')}"
-    ):
-        view_lines = (error["line"],)
-    shown["view_html"] = mark_safe(sources.block(hop.get("view_spec", ""), view_lines))
+    shown["urls_link"] = source_link(urls["spec"], urls["line"]) if urls else ""
+    shown["view_link"] = source_link(hop.get("view_spec", ""))
     shown["templates"] = [
-        {**template, "html": mark_safe(sources.block(template["spec"]))}
+        {**template, "link": source_link(template["spec"])}
         for template in hop["templates"]
     ]
-    if error.get("file") and not view_lines:
+    error = hop.get("error") or {}
+    if error.get("file"):
+        # Shown at once: the failing line is what the reader needs next.
         function = error.get("function", "")
         spec = (
             f"{error['file']}:{function}"
             if function and "<" not in function
             else error["file"]
         )
+        # Pygments output with every value escaped, from a file under sandbox_apps/.
         shown["error_html"] = mark_safe(
             sources.block(spec, (error["line"],))
             or sources.block(error["file"], (error["line"],))
         )
     return shown
+
+
+def source_link(spec: str, line: int | None = None) -> str:
+    if not spec:
+        return ""
+    query = {"spec": spec, "line": line} if line else {"spec": spec}
+    return f"{reverse('inspector_source')}?{urlencode(query)}"
 
 
 def panel_context(prefix: str, chain: list[dict]) -> dict:
