@@ -163,7 +163,8 @@ class InspectorMiddleware:
                 append(
                     response,
                     render_to_string(
-                        "sandbox_apps/inspector/_oob.html", panel_context(target, chain)
+                        "sandbox_apps/inspector/_oob.html",
+                        panel_context(target, chain, demo.title),
                     ),
                 )
         elif not response.streaming and response.get("Content-Type", "").startswith(
@@ -173,7 +174,7 @@ class InspectorMiddleware:
                 response,
                 render_to_string(
                     "sandbox_apps/inspector/_panel.html",
-                    panel_context(STANDALONE_PREFIX, chain),
+                    panel_context(STANDALONE_PREFIX, chain, demo.title),
                 ),
             )
         return response
@@ -201,11 +202,11 @@ class InspectorMiddleware:
 
         hop = {
             "method": request.method,
-            "path": shorten(request.get_full_path(), 300),
+            "path": shorten(request.get_full_path(), 100),
             "htmx": bool(request.htmx),
             "status": response.status_code,
             "reason": response.reason_phrase,
-            "location": shorten(response.get("Location", ""), 300)
+            "location": shorten(response.get("Location", ""), 100)
             if 300 <= response.status_code < 400
             else "",
             "ms": round(elapsed * 1000, 1),
@@ -407,10 +408,11 @@ def source_link(spec: str, line: int | None = None) -> str:
     return f"{reverse('inspector_source')}?{urlencode(query)}"
 
 
-def panel_context(prefix: str, chain: list[dict]) -> dict:
+def panel_context(prefix: str, chain: list[dict], title: str) -> dict:
     now = timezone.localtime()
     return {
         "prefix": prefix,
+        "title": title,
         "chains": [
             {
                 "hops": [present(hop) for hop in chain],

@@ -33,7 +33,7 @@ from sandbox_apps.registry import SANDBOX_ROOT
 # How much of a request a hop keeps: enough to teach, never a memory problem.
 MAX_QUERIES = 50
 MAX_SQL_CHARS = 2000
-MAX_VALUE_CHARS = 160
+MAX_VALUE_CHARS = 80
 MAX_FIELDS = 40
 MAX_TEMPLATES = 30
 
