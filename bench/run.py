@@ -57,6 +57,9 @@ def main():
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "COURSEWARE_SQLITE_PATH": str(Path(tmp) / "bench.sqlite3"),
+            # Collected files go to the temporary folder: WhiteNoise would keep
+            # serving stale copies from the project\'s staticfiles/ to later runs.
+            "COURSEWARE_STATIC_ROOT": str(Path(tmp) / "static"),
             "COURSEWARE_BENCH": "1",
             "COURSEWARE_LOG_LEVEL": "WARNING",
         }

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sandbox_apps.middleware.SandboxMiddleware",
+    # Last, so inside SessionMiddleware: it sees the session before and after each sandbox view.
+    "sandbox_apps.inspector.middleware.InspectorMiddleware",
 ]
 
 ROOT_URLCONF = "courseware.urls"
@@ -196,7 +198,9 @@ USE_TZ = True
 # --- Static and media files -----------------------------------------------
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(
+    os.environ.get("COURSEWARE_STATIC_ROOT", str(BASE_DIR / "staticfiles"))
+)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("COURSEWARE_MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -279,6 +283,8 @@ COURSEWARE_MAX_LESSON_CHARS = env_int("COURSEWARE_MAX_LESSON_CHARS", 200_000)
 COURSEWARE_RENDER_TIMEOUT = float(os.environ.get("COURSEWARE_RENDER_TIMEOUT", "5"))
 # Sandboxes idle for longer than this many days are removed by purge_sandboxes.
 COURSEWARE_SANDBOX_MAX_IDLE_DAYS = env_int("COURSEWARE_SANDBOX_MAX_IDLE_DAYS", 7)
+# The inspector panel beside each demo (off only to measure what it costs).
+COURSEWARE_INSPECTOR = env_bool("COURSEWARE_INSPECTOR", True)
 
 # Mounts /bench/hello/, the baseline view for bench/run.py. Never set in production.
 COURSEWARE_BENCH = env_bool("COURSEWARE_BENCH", False)

@@ -39,7 +39,7 @@ from sandbox_apps.registry import SANDBOX_ROOT, get_demo
 
 # Bump when the HTML this module produces changes, so stored lessons are
 # rendered again by ``sync_content``.
-RENDERER_VERSION = 2
+RENDERER_VERSION = 3
 
 DEFAULT_MAX_CHARS = 200_000
 DEFAULT_TIMEOUT = 5.0
@@ -302,13 +302,23 @@ class SourceBlock(_SlotBlock):
         return render_source(excerpt)
 
 
-def render_source(excerpt: SourceExcerpt) -> str:
-    """Highlighted code with a caption naming the file and lines."""
+def render_source(excerpt: SourceExcerpt, highlight_lines: tuple[int, ...] = ()) -> str:
+    """Highlighted code with a caption naming the file and lines.
+
+    ``highlight_lines`` are line numbers in the file to mark (the inspector
+    marks the matched line of a urls.py, or the line that raised).
+    """
+    marked = [
+        line - excerpt.first_line + 1
+        for line in highlight_lines
+        if excerpt.first_line <= line <= excerpt.last_line
+    ]
     formatter = HtmlFormatter(
         cssclass="highlight",
         linenos="inline",
         linenostart=excerpt.first_line,
         wrapcode=True,
+        hl_lines=marked,
     )
     code = highlight(excerpt.code, get_lexer_by_name(excerpt.lexer), formatter)
     name = f"sandbox_apps/{excerpt.path}"

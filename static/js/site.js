@@ -175,8 +175,30 @@
     });
   }
 
+  // The inspector beside each demo: open where there is room for it, and
+  // keep only the last few chains (each response adds one, out of band).
+  function setUpInspectors() {
+    if (!window.matchMedia("(min-width: 64rem)").matches) {
+      return;
+    }
+    document.querySelectorAll("details[data-inspector]").forEach(function (details) {
+      details.open = true;
+    });
+  }
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll(".inspector-chains[data-keep]").forEach(function (list) {
+      var keep = parseInt(list.getAttribute("data-keep"), 10) || 5;
+      list.querySelectorAll(":scope > .inspector-chain").forEach(function (chain, index) {
+        if (index >= keep) {
+          chain.remove();
+        }
+      });
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpThemeToggle();
     setUpCopyButtons();
+    setUpInspectors();
   });
 })();

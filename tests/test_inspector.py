@@ -1,0 +1,537 @@
+"""The inspector: what each demo request did on the server, and what it never shows."""
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from sandbox_apps.inspector import middleware, recording
+from sandbox_apps.registry import Demo, all_demos
+from tests.inspector_demo import views as inspector_views
+
+COUNTER = "/sandbox/session-counter/"
+STAGE = "demo-session-counter-1-stage"
+TEST_DEMO = Demo(
+    slug="inspector-demo",
+    title="Inspector test demo",
+    summary="Only for tests.",
+    url_name="inspector_demo:items",
+    session_key="inspector_demo",
+    app_name="tests.inspector_demo",
+)
+
+
+def as_text(markup: str) -> str:
+    """What a reader sees: tags dropped, entities decoded, spaces collapsed."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", markup))).strip()
+
+
+def oob(response, prefix="demo-session-counter-1") -> str:
+    """The out-of-band part of an htmx answer: what lands in the panel."""
+    content = response.content.decode()
+    marker = f'hx-swap-oob="afterbegin:#{prefix}-trace"'
+    assert marker in content, "the answer carries no chain for this panel"
+    return content[content.rindex("<", 0, content.index(marker)) :]
+
+
+def htmx(client, target=STAGE):
+    client.defaults.update(HTTP_HX_REQUEST="true", HTTP_HX_TARGET=target)
+    return client
+
+
+def csrf(client) -> str:
+    return client.cookies["csrftoken"].value
+
+
+@pytest.fixture
+def demo_app(settings, monkeypatch):
+    """The test-only sandbox app, served under /sandbox/inspector-demo/."""
+    settings.ROOT_URLCONF = "tests.inspector_demo.root_urls"
+    real = middleware.demo_for_path
+
+    def demo_for_path(path):
+        return TEST_DEMO if path.startswith("/sandbox/inspector-demo/") else real(path)
+
+    monkeypatch.setattr(middleware, "demo_for_path", demo_for_path)
+    return TEST_DEMO
+
+
+@pytest.fixture
+def client_500():
+    """A client that gets the 500 answer instead of the exception."""
+    return Client(raise_request_exception=False)
+
+
+# --- Session counter: the chain of one click --------------------------------------
+
+
+def test_add_two_shows_post_redirect_get_as_one_chain_in_order(client, db):
+    client = htmx(client)
+    client.get(COUNTER)
+    posted = client.post(
+        f"{COUNTER}add/", {"amount": "2", "csrfmiddlewaretoken": csrf(client)}
+    )
+    assert posted.status_code == 302
+    assert b"hx-swap-oob" not in posted.content
+
+    chain = as_text(oob(client.get(COUNTER)))
+
+    assert chain.index("POST /sandbox/session-counter/add/ 302 Found") < chain.index(
+        "GET /sandbox/session-counter/ 200 OK"
+    )
+    assert "redirect to /sandbox/session-counter/" in chain
+    assert "2 requests, one click" in chain
+    assert "sandbox/session-counter/add/ , named session_counter:add" in chain
+    assert "sandbox_apps.session_counter.views.add" in chain
+    assert "sandbox_apps.session_counter.views.index" in chain
+    assert "changed visits : 1 → to 3" in chain
+    assert 'changed note : "" → to "Added 2."' in chain
+
+
+def test_each_step_links_to_the_code_it_names(client, db):
+    shown = oob(htmx(client).get(COUNTER))
+    links = re.findall(r'<details class="hop-code" hx-get="([^"]+)"', shown)
+    assert [html.unescape(link) for link in links] == [
+        "/sandbox/_inspector/source/?spec=session_counter%2Furls.py&line=8",
+        "/sandbox/_inspector/source/?spec=session_counter%2Fviews.py%3Aindex",
+        "/sandbox/_inspector/source/?spec=session_counter%2Ftemplates%2Fsession_counter%2F_counter.html",
+    ]
+    # Without JavaScript the same address is a plain link.
+    assert f'<a href="{links[0]}">Open the code</a>' in shown
+    assert "urls.py, line 8" in as_text(shown)
+
+
+def test_linked_code_comes_as_a_source_block_with_the_line_marked(client, db):
+    fragment = client.get(
+        "/sandbox/_inspector/source/?spec=session_counter%2Furls.py&line=8",
+        HTTP_HX_REQUEST="true",
+    )
+    content = fragment.content.decode()
+    assert content.startswith(
+        '<figure class="source" data-source="session_counter/urls.py">'
+    )
+    assert '<span class="hll">' in content
+    assert "<!doctype" not in content.lower()
+    page = client.get("/sandbox/_inspector/source/?spec=session_counter/views.py:add")
+    assert page.status_code == 200
+    assert "<code>add</code> in" in page.content.decode()
+    assert "<!doctype" in page.content.decode().lower()
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "",
+        "../courseware/settings.py",
+        "session_counter/missing.py",
+        "/etc/passwd",
+        "session_counter/views.py:nope",
+    ],
+)
+def test_code_outside_the_sandbox_apps_or_missing_is_a_404(client, db, spec):
+    response = client.get("/sandbox/_inspector/source/", {"spec": spec})
+    assert response.status_code == 404
+
+
+def test_template_is_listed_with_the_context_keys_the_view_passed(client, db):
+    chain = as_text(oob(htmx(client).get(COUNTER)))
+    # Exactly the view's names: none of the context processors' (csrf_token, request, ...).
+    assert (
+        "session_counter/_counter.html rendered by the view with visits , note , form , cookie_name , masked_key , server_data , smallest , largest Show the template"
+        in chain
+    )
+
+
+def test_full_page_lists_the_templates_it_extends_and_includes(client, db):
+    page = as_text(client.get(COUNTER).content.decode())
+    assert "session_counter/page.html rendered by the view" in page
+    assert "sandbox_apps/standalone.html extended by session_counter/page.html" in page
+    assert "base.html extended by sandbox_apps/standalone.html" in page
+    assert "session_counter/_counter.html included" in page
+
+
+def test_the_panel_goes_to_the_placeholder_that_asked(client, db):
+    response = htmx(client, "demo-session-counter-2-stage").get(COUNTER)
+    assert (
+        'hx-swap-oob="afterbegin:#demo-session-counter-2-trace"'
+        in response.content.decode()
+    )
+    assert (
+        'hx-swap-oob="innerHTML:#demo-session-counter-2-status"'
+        in response.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "",
+        "somewhere-else",
+        "demo-ninja-gold-1-stage",
+        'demo-session-counter-1-stage"><script>',
+        "demo-session-counter-x-stage",
+    ],
+)
+def test_no_panel_for_a_target_that_is_not_this_demos_stage(client, db, target):
+    response = htmx(client, target).get(COUNTER)
+    assert response.status_code == 200
+    assert b"hx-swap-oob" not in response.content
+
+
+def test_status_line_sums_up_the_chain_for_screen_readers(client, db):
+    client = htmx(client)
+    client.get(COUNTER)
+    client.post(f"{COUNTER}reset/", {"csrfmiddlewaretoken": csrf(client)})
+    content = client.get(COUNTER).content.decode()
+    status = content[
+        content.rindex(
+            "<",
+            0,
+            content.index('hx-swap-oob="innerHTML:#demo-session-counter-1-status"'),
+        ) :
+    ]
+    assert as_text(status) == (
+        "POST /sandbox/session-counter/reset/ answered 302 Found, then GET /sandbox/session-counter/ answered 200 OK."
+    )
+
+
+def test_standalone_page_shows_the_chain_under_the_app(client, db):
+    client.get(COUNTER)
+    response = client.post(
+        f"{COUNTER}add/",
+        {"amount": "5", "csrfmiddlewaretoken": csrf(client)},
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "<!-- courseware:inspector -->" not in content
+    assert 'id="inspector-standalone-trace"' in content
+    assert content.index('class="demo-stage"') < content.index(
+        'id="inspector-standalone-inspector"'
+    )
+    chain = as_text(content[content.index('id="inspector-standalone-trace"') :])
+    assert chain.index("POST /sandbox/session-counter/add/ 302 Found") < chain.index(
+        "GET /sandbox/session-counter/ 200 OK"
+    )
+    assert "changed visits : 1 → to 6" in chain
+
+
+def test_a_bad_number_shows_its_400_and_no_session_change(client, db):
+    client = htmx(client)
+    client.get(COUNTER)
+    response = client.post(
+        f"{COUNTER}add/", {"amount": "500", "csrfmiddlewaretoken": csrf(client)}
+    )
+    chain = as_text(oob(response))
+    assert response.status_code == 400
+    assert "POST /sandbox/session-counter/add/ 400 Bad Request" in chain
+    assert 'request.session["session_counter"] unchanged' in chain
+    assert "form amount = 500" in chain
+
+
+def test_csrf_refusal_says_the_view_was_not_called(client, db):
+    client = htmx(client)
+    client.get(COUNTER)
+    checked = Client(
+        enforce_csrf_checks=True, HTTP_HX_REQUEST="true", HTTP_HX_TARGET=STAGE
+    )
+    checked.cookies = client.cookies
+    response = checked.post(
+        f"{COUNTER}add/", {"amount": "2", "csrfmiddlewaretoken": "x" * 64}
+    )
+    chain = as_text(oob(response))
+    assert response.status_code == 403
+    assert (
+        "sandbox_apps.session_counter.views.add : not called. The CSRF check refused the request first."
+        in chain
+    )
+
+
+def test_wrong_method_shows_the_decorator_refusing(client, db):
+    chain = as_text(oob(htmx(client).get(f"{COUNTER}add/")))
+    assert "GET /sandbox/session-counter/add/ 405 Method Not Allowed" in chain
+
+
+# --- The test app: converters, queries, masking, rotation ---------------------------
+
+
+def test_route_arguments_queries_and_templates_are_recorded(client, db, demo_app):
+    response = htmx(client, "demo-inspector-demo-1-stage").get(
+        "/sandbox/inspector-demo/items/7/?sort=new"
+    )
+    chain = as_text(oob(response, "demo-inspector-demo-1"))
+    assert "GET /sandbox/inspector-demo/items/7/?sort=new 200 OK" in chain
+    assert (
+        "sandbox/inspector-demo/items/<int:number>/ , named inspector_demo:items"
+        in chain
+    )
+    assert "number=7 (int)" in chain
+    assert "tests.inspector_demo.views.items" in chain
+    assert "query sort = new" in chain
+    assert re.search(r"2 queries in [0-9.]+ ms", chain)
+    assert 'INSERT INTO "sandbox_apps_sandbox"' in chain
+    assert 'SELECT COUNT(*) AS "__count" FROM "sandbox_apps_sandbox"' in chain
+    assert (
+        "sandbox_apps/_refused.html rendered by the view with message , status , back_url"
+        in chain
+    )
+    assert 'request.session["inspector_demo"] added {"number": 7}' in chain
+
+
+def test_password_csrf_token_session_key_and_sandbox_token_never_show(
+    client, db, demo_app
+):
+    client = htmx(client, "demo-inspector-demo-1-stage")
+    client.get(COUNTER)  # sets the CSRF cookie
+    client.get("/sandbox/inspector-demo/items/1/")
+    old_key = client.session.session_key
+    response = client.post(
+        "/sandbox/inspector-demo/sign-in/",
+        {
+            "email": "ada@example.com",
+            "password": "correct horse battery",
+            "csrfmiddlewaretoken": csrf(client),
+        },
+    )
+    assert response.status_code == 302
+    followed = client.get(response["Location"])
+    content = followed.content.decode()
+    chain = as_text(oob(followed, "demo-inspector-demo-1"))
+
+    session = client.session
+    assert session.session_key != old_key
+    for secret in (
+        old_key,
+        session.session_key,
+        session["sandbox"],
+        csrf(client),
+        "correct horse battery",
+    ):
+        assert secret not in content
+    assert "form email = ada@example.com" in chain
+    assert "form password = hidden" in chain
+    assert "form csrfmiddlewaretoken = hidden" in chain
+    # The careless query's parameter is the password: masked there too.
+    assert (
+        'WHERE "sandbox_apps_sandbox"."token" = %s LIMIT 1 Parameters: 1 , hidden'
+        in chain
+    )
+    assert (
+        'INSERT INTO "django_session" ("session_key", "session_data", "expire_date") VALUES (%s, %s, %s) Parameters: hidden , hidden , hidden'
+        in chain
+    )
+    assert "The session got a new key; the old one no longer works." in chain
+    assert "sign-in/ 302 Found" in chain
+
+
+def test_only_the_apps_own_session_key_is_shown(client, db, demo_app):
+    client = htmx(client, "demo-inspector-demo-1-stage")
+    client.get(COUNTER)  # sets the CSRF cookie
+    client.get("/sandbox/inspector-demo/items/1/")
+    session = client.session
+    session["other_app"] = {"secret": "another-apps-value"}
+    session.save()
+    client.post(
+        "/sandbox/session-counter/add/",
+        {"amount": "2", "csrfmiddlewaretoken": csrf(client)},
+    )
+    response = client.get("/sandbox/inspector-demo/items/2/")
+    content = response.content.decode()
+    assert "another-apps-value" not in content
+    assert '"follow"' not in content  # the inspector's own pending hops
+    assert "session_counter" not in as_text(oob(response, "demo-inspector-demo-1"))
+    assert "changed number : 1 → to 2" in as_text(
+        oob(response, "demo-inspector-demo-1")
+    )
+
+
+def test_error_in_debug_mode_shows_type_view_and_line(
+    client_500, db, demo_app, settings
+):
+    settings.DEBUG = True
+    response = htmx(client_500, "demo-inspector-demo-1-stage").get(
+        "/sandbox/inspector-demo/explode/"
+    )
+    content = response.content.decode()
+    chain = as_text(oob(response, "demo-inspector-demo-1"))
+    assert response.status_code == 500
+    # The demo shows the site's short message, not Django's debug page.
+    assert "The server failed to answer." in content
+    assert "Traceback" not in content
+    assert "ZeroDivisionError : division by zero" in chain
+    assert "tests.inspector_demo.views.explode" in chain
+    source = Path(inspector_views.__file__).read_text().splitlines()
+    line = source.index("    return 1 / 0") + 1
+    assert f"Raised in explode , views.py line {line}: return 1 / 0" in chain
+    assert response["X-Request-ID"] in chain
+    # What rendered Django's error page afterwards is not the view's work.
+    assert "Templates None." in chain
+
+
+def test_error_outside_debug_shows_only_that_it_failed_and_the_request_id(
+    client_500, db, demo_app, settings
+):
+    settings.DEBUG = False
+    response = htmx(client_500, "demo-inspector-demo-1-stage").get(
+        "/sandbox/inspector-demo/explode/"
+    )
+    content = response.content.decode()
+    chain = as_text(oob(response, "demo-inspector-demo-1"))
+    assert response.status_code == 500
+    assert "The server failed to answer." in content
+    assert "ZeroDivisionError" not in content
+    assert "explode" not in chain.replace("/sandbox/inspector-demo/explode/", "")
+    assert f"quote the request id {response['X-Request-ID']} ." in chain
+    assert re.fullmatch(r"[0-9a-f]{12}", response["X-Request-ID"])
+
+
+def test_error_in_a_sandbox_app_marks_the_line_in_its_source(
+    client_500, db, settings, monkeypatch
+):
+    settings.DEBUG = True
+
+    def broken(state):
+        raise KeyError("visits")
+
+    monkeypatch.setattr("sandbox_apps.session_counter.counter.count_visit", broken)
+    shown = oob(htmx(client_500).get(COUNTER))
+    chain = as_text(shown)
+    assert "KeyError : 'visits'" in chain
+    assert "Raised in index , sandbox_apps/session_counter/views.py line 21" in chain
+    assert '<span class="hll">' in shown
+
+
+# --- Cost and switches ------------------------------------------------------------------
+
+
+def test_pages_outside_the_sandbox_get_no_trace_work(client, course, monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("traced a page outside /sandbox/")
+
+    monkeypatch.setattr(middleware.InspectorMiddleware, "traced", fail)
+    monkeypatch.setattr(middleware, "demo_for_path", fail)
+    monkeypatch.setattr(recording.Recorder, "__init__", fail)
+    assert client.get("/").status_code == 200
+    lesson = client.get("/lessons/sessions/")
+    assert lesson.status_code == 200
+    assert "Vary" not in lesson or "Cookie" not in lesson["Vary"]
+
+
+def test_template_hook_does_nothing_without_an_active_trace(client, course):
+    # A lesson page renders templates through the hook; no recorder, no record.
+    assert recording._active.get() is None
+    assert client.get("/lessons/sessions/").status_code == 200
+    assert recording._active.get() is None
+
+
+def test_inspector_can_be_switched_off(settings, db):
+    settings.COURSEWARE_INSPECTOR = False
+    client = htmx(Client())
+    response = client.get(COUNTER)
+    assert response.status_code == 200
+    assert b"hx-swap-oob" not in response.content
+
+
+def test_lesson_placeholder_has_a_stage_id_and_an_empty_labelled_panel(client, course):
+    content = client.get("/lessons/sessions/").content.decode()
+    assert 'id="demo-session-counter-1-stage"' in content
+    assert (
+        '<section class="inspector" id="demo-session-counter-1-inspector" aria-labelledby="demo-session-counter-1-inspector-title">'
+        in content
+    )
+    assert 'id="demo-session-counter-1-trace"' in content
+    assert 'role="status" id="demo-session-counter-1-status"' in content
+
+
+@pytest.mark.parametrize("slug", sorted(all_demos()))
+def test_every_demos_entry_page_is_traced(client, db, slug):
+    demo = all_demos()[slug]
+    response = htmx(client, f"demo-{slug}-1-stage").get(demo.url)
+    chain = as_text(oob(response, f"demo-{slug}-1"))
+    assert f"GET {demo.url} {response.status_code}" in chain
+    assert f"named {demo.url_name}" in chain
+    assert f"{demo.app_name}.views." in chain
+
+
+# --- The pieces, without HTTP -------------------------------------------------------------
+
+
+def test_session_changes_are_added_changed_and_removed_per_key():
+    changes = recording.session_changes(
+        {"gold": 10, "log": [], "old": 1}, {"gold": 25, "log": [], "moves": 1}
+    )
+    assert changes == [
+        {"kind": "changed", "name": "gold", "before": "10", "after": "25"},
+        {"kind": "added", "name": "moves", "before": "", "after": "1"},
+        {"kind": "removed", "name": "old", "before": "1", "after": ""},
+    ]
+
+
+def test_session_changes_of_a_whole_value():
+    assert recording.session_changes(recording.MISSING, {"a": 1}) == [
+        {"kind": "added", "name": "", "before": "", "after": '{"a": 1}'}
+    ]
+    assert (
+        recording.session_changes({"a": 1}, recording.MISSING)[0]["kind"] == "removed"
+    )
+    assert recording.session_changes(3, 4) == [
+        {"kind": "changed", "name": "", "before": "3", "after": "4"}
+    ]
+    assert recording.session_changes({"a": 1}, {"a": 1}) == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "argon2$argon2id$v=19$m=102400,t=2,p=8$c2FsdA$aGFzaA",
+        "pbkdf2_sha256$1000000$salt$hash",
+        "a-known-secret",
+    ],
+)
+def test_password_hashes_and_known_secrets_are_masked(value):
+    assert recording.describe_value(value, frozenset({"a-known-secret"})) == {
+        "masked": True,
+        "text": "",
+    }
+
+
+def test_ordinary_values_are_shown_with_their_type():
+    assert recording.describe_value("blue", frozenset()) == {
+        "masked": False,
+        "text": "'blue'",
+    }
+    assert recording.describe_value(7, frozenset()) == {"masked": False, "text": "7"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "password",
+        "confirm_password",
+        "Password2",
+        "csrfmiddlewaretoken",
+        "api_token",
+        "passwd",
+    ],
+)
+def test_secret_field_names(name):
+    assert recording.is_secret_field(name)
+
+
+@pytest.mark.parametrize("name", ["email", "amount", "place", "first_name"])
+def test_ordinary_field_names(name):
+    assert not recording.is_secret_field(name)
+
+
+def test_url_line_finds_the_pattern_in_urls_py():
+    from sandbox_apps.inspector import sources
+    from sandbox_apps.session_counter import urls
+
+    assert sources.url_line(urls.__file__, "reset/", "reset") == {
+        "spec": "session_counter/urls.py",
+        "line": 10,
+        "code": 'path("reset/", views.reset, name="reset")',
+    }
+    assert sources.url_line(urls.__file__, "elsewhere/", "add")["line"] == 9
+    assert sources.url_line(__file__, "add/", "add") is None
