@@ -20,19 +20,23 @@ Needs wrk (Debian: apt-get install wrk).
 """
 
 import argparse
-import os
-import re
-import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from common import (
+    PYTHON,
+    ROOT,
+    manage,
+    production_env,
+    require_wrk,
+    run_wrk,
+    wait_until_up,
+)
+
 PORT = 8766
 COUNTER = "/sandbox/session-counter/"
 STAGE = "demo-session-counter-1-stage"
@@ -84,32 +88,13 @@ def main():
     )
     args = parser.parse_args()
 
-    if not shutil.which("wrk"):
-        sys.exit("wrk is not installed (Debian: apt-get install wrk).")
+    require_wrk()
 
     switches = {"inspector off": ("0", PORT), "inspector on": ("1", PORT + 1)}
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "benchmark-only-secret-key-" + "x" * 40,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "COURSEWARE_SQLITE_PATH": str(Path(tmp) / "bench.sqlite3"),
-            # Collected files go to the temporary folder: WhiteNoise would keep
-            # serving stale copies from the project\'s staticfiles/ to later runs.
-            "COURSEWARE_STATIC_ROOT": str(Path(tmp) / "static"),
-            "COURSEWARE_LOG_LEVEL": "WARNING",
-        }
-        for command in (["migrate", "-v0"], ["collectstatic", "--no-input", "-v0"]):
-            subprocess.run(
-                [PYTHON, "manage.py", *command],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+        env = production_env(tmp)
+        manage(env, ["migrate", "-v0"], ["collectstatic", "--no-input", "-v0"])
         # Both servers run at once and the runs alternate, so a busy moment
         # on a shared machine hurts both sides alike; the best round counts.
         servers = [
@@ -186,18 +171,6 @@ def start(env, port, args):
     )  # fmt: skip
 
 
-def wait_until_up(url, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit(f"gunicorn did not answer at {url}")
-
-
 def new_session(base):
     """A visitor's cookies and CSRF token, from one visit to the demo's page.
 
@@ -235,30 +208,16 @@ def write_script(directory, name, text):
 
 
 def wrk(url, script, args):
-    output = subprocess.run(
+    return run_wrk(
         [
-            "wrk",
             f"-t{args.threads}",
             f"-c{args.connections}",
             f"-d{args.duration}s",
-            "--latency",
-            "-s", script,
+            "-s",
+            script,
             url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout  # fmt: skip
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = latency(re.search(r"50%\s+([\d.]+\w+)", output).group(1))
-    p99 = latency(re.search(r"99%\s+([\d.]+\w+)", output).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return rate, p50, p99, int(errors.group(1)) if errors else 0
-
-
-def latency(text):
-    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,76 @@
+"""What the benchmark scripts share: a production-like environment, a
+prepared throwaway database, and reading wrk's report."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def require_wrk():
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (Debian: apt-get install wrk).")
+
+
+def production_env(tmp: str, **extra: str) -> dict:
+    """Settings as in production, but on a database and static folder in ``tmp``."""
+    return {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "benchmark-only-secret-key-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "COURSEWARE_SQLITE_PATH": str(Path(tmp) / "bench.sqlite3"),
+        # Collected files go to the temporary folder: WhiteNoise would keep
+        # serving stale copies from the project's staticfiles/ to later runs.
+        "COURSEWARE_STATIC_ROOT": str(Path(tmp) / "static"),
+        "COURSEWARE_LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def manage(env: dict, *commands: list[str]) -> None:
+    for command in commands:
+        subprocess.run(
+            [PYTHON, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+
+def wait_until_up(url: str, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit(f"gunicorn did not answer at {url}")
+
+
+def run_wrk(arguments: list[str]) -> tuple[float, float, float, int]:
+    """Requests/s, p50 ms, p99 ms and non-2xx/3xx count of one wrk run."""
+    output = subprocess.run(
+        ["wrk", "--latency", *arguments], capture_output=True, text=True, check=True
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = latency(re.search(r"50%\s+([\d.]+\w+)", output).group(1))
+    p99 = latency(re.search(r"99%\s+([\d.]+\w+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return rate, p50, p99, int(errors.group(1)) if errors else 0
+
+
+def latency(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
