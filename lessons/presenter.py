@@ -93,12 +93,17 @@ def start(request, slug):
     )
 
 
+def presentation_by_code(code):
+    # Codes are shown in capitals but typed however a student types them.
+    return get_object_or_404(
+        Presentation.objects.select_related("lesson"), code=code.upper()
+    )
+
+
 @require_POST
 def move(request, code):
     """Show another slide to the class. Answers 204: nothing to swap."""
-    presentation = get_object_or_404(
-        Presentation.objects.select_related("lesson"), code=code.upper()
-    )
+    presentation = presentation_by_code(code)
     refused = refuse_unless_presenter(request, presentation)
     if refused:
         return refused
@@ -121,9 +126,7 @@ def move(request, code):
 
 @require_POST
 def end(request, code):
-    presentation = get_object_or_404(
-        Presentation.objects.select_related("lesson"), code=code.upper()
-    )
+    presentation = presentation_by_code(code)
     refused = refuse_unless_presenter(request, presentation)
     if refused:
         return refused
@@ -142,9 +145,7 @@ def end(request, code):
 @never_cache
 def follow(request, code):
     """A student's view: the slides, kept on the presenter's slide while live."""
-    presentation = get_object_or_404(
-        Presentation.objects.select_related("lesson"), code=code.upper()
-    )
+    presentation = presentation_by_code(code)
     lesson = presentation.lesson
     lesson.refresh_rendering()
     context = {
