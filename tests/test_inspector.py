@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from sandbox_apps.inspector import middleware, recording
+from sandbox_apps.ninja_gold import game
 from sandbox_apps.registry import Demo, all_demos
 from tests.inspector_demo import views as inspector_views
 
@@ -215,6 +216,85 @@ def test_standalone_page_shows_the_chain_under_the_app(client, db):
         "GET /sandbox/session-counter/ 200 OK"
     )
     assert "changed visits : 1 → to 6" in chain
+
+
+GOLD = "/sandbox/ninja-gold/"
+GOLD_STAGE = "demo-ninja-gold-1-stage"
+
+
+def test_following_a_redirect_leaves_the_session_unwritten(client, db):
+    """The POST's hop reaches the GET's answer without the GET touching the session."""
+    client = htmx(client, GOLD_STAGE)
+    client.get(GOLD)
+    client.post(
+        f"{GOLD}process_money/",
+        {"place": "farm", "csrfmiddlewaretoken": csrf(client)},
+    )
+    followed = client.get(GOLD)
+
+    assert followed.wsgi_request.session.modified is False
+    assert "_inspector" not in client.session
+    chain = as_text(oob(followed, "demo-ninja-gold-1"))
+    assert chain.index("POST /sandbox/ninja-gold/process_money/ 302") < chain.index(
+        "GET /sandbox/ninja-gold/ 200 OK"
+    )
+
+
+def test_a_click_that_lands_while_a_redirect_is_followed_is_kept(
+    client, db, monkeypatch
+):
+    """Another tab's move, saved while this GET runs, survives the GET."""
+    client = htmx(client, GOLD_STAGE)
+    client.get(GOLD)
+    token = csrf(client)
+    client.post(
+        f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": token}
+    )
+    other_tab = htmx(Client(), GOLD_STAGE)
+    other_tab.cookies = client.cookies
+    real_load = game.load
+    moves_during_get = []
+
+    def load_while_another_click_lands(session):
+        # The GET has read the session by now; the other tab's POST commits
+        # before the GET answers, as it can when both run at once.
+        if not moves_during_get:
+            moves_during_get.append("started")
+            moves_during_get.append(
+                other_tab.post(
+                    f"{GOLD}process_money/",
+                    {"place": "farm", "csrfmiddlewaretoken": token},
+                )
+            )
+        return real_load(session)
+
+    monkeypatch.setattr(game, "load", load_while_another_click_lands)
+    client.get(GOLD)
+    monkeypatch.setattr(game, "load", real_load)
+
+    assert moves_during_get[1].status_code == 302
+    assert client.session["ninja_gold"]["moves"] == 2
+
+
+def test_a_chain_joins_only_the_request_its_redirect_named(client, db):
+    client = htmx(client)
+    client.get(COUNTER)
+    client.post(f"{COUNTER}add/", {"amount": "2", "csrfmiddlewaretoken": csrf(client)})
+    elsewhere = client.get(f"{COUNTER}?page=2")
+    assert "POST" not in as_text(oob(elsewhere))
+    followed = as_text(oob(client.get(COUNTER)))
+    assert "POST /sandbox/session-counter/add/ 302 Found" in followed
+    again = as_text(oob(client.get(COUNTER)))
+    assert "POST" not in again
+
+
+def test_a_first_visits_redirect_still_joins_its_chain(db):
+    """A session that gets its key only when saved can still carry a chain."""
+    client = htmx(Client(enforce_csrf_checks=False), GOLD_STAGE)
+    posted = client.post(f"{GOLD}process_money/", {"place": "farm"})
+    assert posted.status_code == 302
+    chain = as_text(oob(client.get(GOLD), "demo-ninja-gold-1"))
+    assert "POST /sandbox/ninja-gold/process_money/ 302" in chain
 
 
 def test_a_bad_number_shows_its_400_and_no_session_change(client, db):

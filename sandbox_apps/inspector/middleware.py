@@ -13,7 +13,7 @@ import re
 import secrets
 import sys
 import time
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
@@ -26,6 +26,7 @@ from sandbox_apps.middleware import SANDBOX_PREFIX
 from sandbox_apps.registry import demo_for_path
 from sandbox_apps.tenancy import SESSION_KEY as SANDBOX_TOKEN_KEY
 
+from . import chain as chains
 from . import sources
 from .recording import (
     MISSING,
@@ -43,11 +44,6 @@ from .recording import (
 
 logger = logging.getLogger("sandbox_apps.inspector")
 
-# A redirect's hop waits here for the request that follows the redirect.
-# Private: never part of any diff, never shown.
-PENDING_KEY = "_inspector"
-PENDING_SECONDS = 30
-PENDING_LIMIT = 4
 # Where the standalone page (sandbox_apps/standalone.html) wants the panel.
 STANDALONE_MARKER = b"<!-- courseware:inspector -->"
 STANDALONE_PREFIX = "inspector-standalone"
@@ -112,7 +108,6 @@ class InspectorMiddleware:
         trace = _Trace()
         request._inspector_trace = trace
         session = getattr(request, "session", None)
-        pending = session.get(PENDING_KEY) if session is not None else None
         before = MISSING
         if session is not None and demo.session_key:
             before = snapshot(session.get(demo.session_key, MISSING))
@@ -137,7 +132,7 @@ class InspectorMiddleware:
         )
         target = stage_prefix(request, demo)
 
-        earlier = take_pending(session, pending, target, request.get_full_path())
+        earlier = chains.take(session, target, request.get_full_path())
         redirected = (
             300 <= response.status_code < 400
             and response.status_code != 304
@@ -146,7 +141,7 @@ class InspectorMiddleware:
         if redirected and session is not None:
             # The browser follows the redirect at once; the next request
             # shows this hop and its own as one chain.
-            remember(session, target, response["Location"], [*earlier, hop])
+            chains.remember(session, target, response["Location"], [*earlier, hop])
             return response
         chain = [*earlier, hop]
 
@@ -312,56 +307,6 @@ def arguments(match, masked: frozenset[str]) -> list[dict]:
         }
         for name, value in found
     ]
-
-
-def remember(session, target: str, location: str, hops: list[dict]) -> None:
-    """Keep a redirect's hops until the request that follows it arrives."""
-    parts = urlsplit(location)
-    follow = parts.path + (f"?{parts.query}" if parts.query else "")
-    now = time.time()
-    kept = [
-        entry
-        for entry in session.get(PENDING_KEY) or []
-        if isinstance(entry, dict)
-        and entry.get("target") != target
-        and now - entry.get("at", 0) < PENDING_SECONDS
-    ]
-    kept = kept[-(PENDING_LIMIT - 1) :]
-    # A redirect to a redirect keeps the chain growing, up to a point.
-    kept.append({"target": target, "follow": follow, "at": now, "hops": hops[-5:]})
-    session[PENDING_KEY] = kept
-
-
-def take_pending(session, pending, target: str, full_path: str) -> list[dict]:
-    """The hops that redirected here, removed from the session.
-
-    Other entries stay until their own request comes or they expire, so a
-    request that follows no redirect leaves the session untouched.
-    """
-    if not pending or session is None:
-        return []
-    hops: list[dict] = []
-    kept = []
-    now = time.time()
-    for entry in pending:
-        if not isinstance(entry, dict) or now - entry.get("at", 0) >= PENDING_SECONDS:
-            continue
-        if (
-            not hops
-            and entry.get("target") == target
-            and entry.get("follow") == full_path
-        ):
-            hops = list(entry.get("hops", []))
-        else:
-            kept.append(entry)
-    if not hops:
-        # Nothing followed a redirect here: leave the session as it was.
-        return []
-    if kept:
-        session[PENDING_KEY] = kept
-    else:
-        session.pop(PENDING_KEY, None)
-    return hops
 
 
 def summary(chain: list[dict]) -> str:

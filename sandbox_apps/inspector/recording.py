@@ -6,8 +6,8 @@ is active it receives every SQL statement (``connection.execute_wrapper``)
 and every template render (a hook on Django's ``Template._render``, which
 returns at once when no recorder is active).
 
-Everything a hop keeps is plain JSON (strings, numbers, lists, dicts): a
-redirect's hop waits in the session for the request that follows it.
+Everything a hop keeps is plain data (strings, numbers, lists, dicts): a
+redirect's hop waits in the cache for the request that follows it.
 """
 
 from __future__ import annotations
