@@ -124,16 +124,52 @@ def test_linked_code_comes_as_a_source_block_with_the_line_marked(client, db):
 @pytest.mark.parametrize(
     "spec",
     [
-        "",
         "../courseware/settings.py",
         "session_counter/missing.py",
         "/etc/passwd",
         "session_counter/views.py:nope",
+        "session_counter/__pycache__",
     ],
 )
 def test_code_outside_the_sandbox_apps_or_missing_is_a_404(client, db, spec):
     response = client.get("/sandbox/_inspector/source/", {"spec": spec})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "spec=",
+        "spec=session_counter/views.py%00.txt",
+        "spec=session_counter%00/views.py&line=3",
+        "spec=ninja_gold/views.py&line=%C2%B2",
+        "spec=ninja_gold/views.py&line=%D9%A3x",
+        "spec=ninja_gold/views.py&line=-1",
+        "spec=ninja_gold/views.py&line=0",
+        "spec=ninja_gold/views.py&line=1e3",
+        "spec=ninja_gold/views.py&line=" + "9" * 5000,
+        "spec=" + "a/" * 400 + "views.py",
+        "spec=%FF%FE&line=%FF",
+    ],
+)
+def test_a_malformed_source_link_is_refused_with_a_400(client, db, query):
+    page = client.get(f"/sandbox/_inspector/source/?{query}")
+    assert page.status_code == 400
+    assert "does not name a file and line" in page.content.decode()
+    fragment = client.get(
+        f"/sandbox/_inspector/source/?{query}", HTTP_HX_REQUEST="true"
+    )
+    assert fragment.status_code == 400
+    assert "<!doctype" not in fragment.content.decode().lower()
+
+
+def test_source_link_with_a_line_past_the_end_shows_the_code_unmarked(client, db):
+    response = client.get(
+        "/sandbox/_inspector/source/", {"spec": "ninja_gold/urls.py", "line": "99999"}
+    )
+    assert response.status_code == 200
+    assert '<span class="hll">' not in response.content.decode()
 
 
 def test_template_is_listed_with_the_context_keys_the_view_passed(client, db):
@@ -605,13 +641,13 @@ def test_ordinary_field_names(name):
 
 
 def test_url_line_finds_the_pattern_in_urls_py():
-    from sandbox_apps.inspector import sources
+    from sandbox_apps.inspector import locations
     from sandbox_apps.session_counter import urls
 
-    assert sources.url_line(urls.__file__, "reset/", "reset") == {
+    assert locations.url_line(urls.__file__, "reset/", "reset") == {
         "spec": "session_counter/urls.py",
         "line": 10,
         "code": 'path("reset/", views.reset, name="reset")',
     }
-    assert sources.url_line(urls.__file__, "elsewhere/", "add")["line"] == 9
-    assert sources.url_line(__file__, "add/", "add") is None
+    assert locations.url_line(urls.__file__, "elsewhere/", "add")["line"] == 9
+    assert locations.url_line(__file__, "add/", "add") is None

@@ -16,7 +16,7 @@ Modules:
 - ``recording``: collecting a hop while a request runs (queries, templates),
   masking secrets, the session diff;
 - ``chain``: keeping a redirect's hops for the request that follows it;
-- ``sources``: the code each step names, highlighted like a lesson's
-  ``source`` block;
+- ``locations``: where in the code each step is written, as specs that
+  ``sandbox_apps.sources`` shows like a lesson's ``source`` block;
 - ``middleware``: when to record, and where the chain goes.
 """

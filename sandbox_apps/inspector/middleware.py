@@ -22,12 +22,13 @@ from django.urls import get_resolver, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from sandbox_apps import sources
 from sandbox_apps.middleware import SANDBOX_PREFIX
 from sandbox_apps.registry import demo_for_path
 from sandbox_apps.tenancy import SESSION_KEY as SANDBOX_TOKEN_KEY
 
 from . import chain as chains
-from . import sources
+from . import locations
 from .recording import (
     MISSING,
     Recorder,
@@ -234,15 +235,15 @@ class InspectorMiddleware:
             hop.update(
                 route=str(match.route),
                 url_name=match.view_name,
-                urls=sources.url_line(
+                urls=locations.url_line(
                     getattr(urls_module, "__file__", None), app_route, match.url_name
                 ),
                 arguments=arguments(match, masked),
-                view=sources.view_path(match.func),
-                view_spec=sources.view_spec(match.func),
+                view=locations.view_path(match.func),
+                view_spec=locations.view_spec(match.func),
             )
         for template in trace.recorder.templates:
-            path = sources.relative_path(template["file"]) if template["file"] else ""
+            path = locations.relative_path(template["file"]) if template["file"] else ""
             hop["templates"].append(
                 {**{k: v for k, v in template.items() if k != "file"}, "spec": path}
             )
@@ -260,7 +261,9 @@ class InspectorMiddleware:
             }
         if trace.exception is not None:
             if settings.DEBUG:
-                view_file = sources.view_file(match.func) if match is not None else None
+                view_file = (
+                    locations.view_file(match.func) if match is not None else None
+                )
                 hop["error"] = {
                     **error_details(trace.exception, view_file),
                     "request_id": trace.request_id,
@@ -340,8 +343,8 @@ def present(hop: dict) -> dict:
         )
         # Pygments output with every value escaped, from a file under sandbox_apps/.
         shown["error_html"] = mark_safe(
-            sources.block(spec, (error["line"],))
-            or sources.block(error["file"], (error["line"],))
+            sources.excerpt_html(spec, (error["line"],))
+            or sources.excerpt_html(error["file"], (error["line"],))
         )
     return shown
 

@@ -1,9 +1,9 @@
-"""The code each step of a hop names, shown like a lesson's ``source`` block.
+"""Where in the sandbox apps' code each step of a hop is written.
 
-The rendering itself is ``lessons.rendering``'s (``resolve_source`` and
-``render_source``), so the panel and the lessons show code the same way and
-only files under sandbox_apps/ can ever be shown. Highlighting is slow next
-to a request, so each block is made once per file version and cached.
+A hop names its view, URL pattern and templates as ``sandbox_apps.sources``
+specs ("ninja_gold/views.py:index", a urls.py and a line), so the panel can
+link to the code the way a lesson's ``source`` block shows it. Anything
+outside sandbox_apps/ gets no spec and no link.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import functools
 import inspect
 from pathlib import Path
 
-from lessons.rendering import AuthoringError, render_source, resolve_source
 from sandbox_apps.registry import SANDBOX_ROOT
 
 
@@ -59,30 +58,6 @@ def view_path(func) -> str:
     module = getattr(func, "__module__", "") or ""
     name = getattr(func, "__qualname__", None) or type(func).__qualname__
     return f"{module}.{name}" if module else name
-
-
-def block(spec: str, highlight_lines: tuple[int, ...] = ()) -> str:
-    """The highlighted source for ``spec``, or "" if it cannot be shown."""
-    if not spec:
-        return ""
-    path = SANDBOX_ROOT / spec.partition(":")[0]
-    try:
-        version = path.stat().st_mtime_ns
-    except OSError:
-        return ""
-    return _cached_block(spec, tuple(highlight_lines), version)
-
-
-@functools.lru_cache(maxsize=256)
-def _cached_block(spec: str, highlight_lines: tuple[int, ...], version: int) -> str:
-    try:
-        excerpt = resolve_source(spec)
-    except (AuthoringError, SyntaxError, OSError, UnicodeDecodeError):
-        return ""
-    # Long lines scroll sideways; the keyboard must be able to reach them.
-    return render_source(excerpt, highlight_lines).replace(
-        "<pre>", '<pre tabindex="0">', 1
-    )
 
 
 def url_line(urls_file: str | None, route: str, url_name: str | None) -> dict | None:
