@@ -7,6 +7,10 @@ what a valid address is.
 
 import re
 
+# The one message for an address that fails the rule, in both apps (the
+# assignments' wording).
+NOT_VALID = "Email is not valid!"
+
 # The longest address the mail protocol (SMTP) can carry. Checked before the
 # pattern, so the pattern never works on a huge input.
 EMAIL_MAX_LENGTH = 254

@@ -56,7 +56,10 @@ def new_game() -> dict:
 
 
 def load(session) -> dict:
-    """This visitor's game, or a new one if there is none (or it is damaged)."""
+    """A copy of this visitor's game, or a new one if there is none (or it is damaged).
+
+    A copy, so changing it changes nothing stored until ``save`` is called.
+    """
     state = session.get(SESSION_KEY)
     if not isinstance(state, dict):
         return new_game()
@@ -66,14 +69,12 @@ def load(session) -> dict:
         return new_game()
     if not isinstance(state.get("log"), list):
         return new_game()
-    return state
+    return {"gold": state["gold"], "moves": state["moves"], "log": list(state["log"])}
 
 
 def save(session, state: dict) -> None:
-    # load() hands out the very dict stored in the session, and the game
-    # changes it in place. Django cannot see changes inside a stored dict,
-    # only assignments to the session itself, so without this line the
-    # session would not be saved and the move would be lost.
+    # Assigning the key (rather than editing the dict inside the session)
+    # is what tells Django the session changed and must be saved.
     session[SESSION_KEY] = state
 
 

@@ -45,6 +45,16 @@ def test_a_new_game_has_no_gold_no_moves_and_an_empty_log():
     assert game.load(FakeSession()) == game.new_game()
 
 
+def test_load_hands_out_a_copy_that_changes_nothing_until_saved():
+    session = FakeSession(ninja_gold={"gold": 5, "moves": 1, "log": [{"move": 1}]})
+    state = game.load(session)
+    game.visit(state, "farm")
+    state["log"].append({"move": 0})
+    assert session["ninja_gold"] == {"gold": 5, "moves": 1, "log": [{"move": 1}]}
+    game.save(session, state)
+    assert session["ninja_gold"]["moves"] == 2
+
+
 @pytest.mark.parametrize(
     "junk",
     [
