@@ -109,8 +109,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "csp.context_processors.nonce",
-                "courseware.context_processors.csp_nonce",
                 "sandbox_apps.context_processors.current_demo",
             ],
         },
@@ -306,8 +304,9 @@ if not DEBUG:
 
 # No inline script anywhere: 'self' is enough for htmx and the site's own
 # scripts, so lesson pages carry no per-visitor nonce and can be cached whole.
-# A page that ever needs an inline script opts in by reading request.csp_nonce
-# in its view (see courseware/context_processors.py).
+# A page that ever needs an inline script would read request.csp_nonce in its
+# view (django-csp then adds it to the header) and pass it to the template as
+# csp_nonce, the name {% htmx_script %} reads.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from sandbox_apps.inspector import locations, middleware, recording
+from sandbox_apps.inspector import chain, locations, middleware, recording
 from sandbox_apps.inspector.locations import UrlLine
 from sandbox_apps.inspector.recording import Field, Recording, SessionChange, Value
 from sandbox_apps.ninja_gold import game
@@ -336,6 +336,26 @@ def test_a_first_visits_redirect_still_joins_its_chain(db):
     assert posted.status_code == 302
     chain = as_text(oob(client.get(GOLD), "demo-ninja-gold-1"))
     assert "POST /sandbox/ninja-gold/process_money/ 302" in chain
+
+
+def test_a_cache_that_is_down_costs_the_chain_never_the_click(client, db, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    for method in ("get", "set", "delete"):
+        monkeypatch.setattr(chain.cache, method, down)
+    client = htmx(client, GOLD_STAGE)
+    client.get(GOLD)
+    posted = client.post(
+        f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": csrf(client)}
+    )
+    assert posted.status_code == 302
+    followed = client.get(GOLD)
+    assert followed.status_code == 200
+    assert "GET /sandbox/ninja-gold/ 200 OK" in as_text(
+        oob(followed, "demo-ninja-gold-1")
+    )
+    assert client.session["ninja_gold"]["moves"] == 1
 
 
 def test_a_bad_number_shows_its_400_and_no_session_change(client, db):
