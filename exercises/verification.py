@@ -1,0 +1,63 @@
+"""Running exercises' checks with CPython, outside the site's own process.
+
+The site's process has the site's settings; a learner's project needs its
+own. So the checks run in a child interpreter (``exercises.runtime.batch``)
+that imports nothing of the site, just as the browser's worker does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from .packaging import REPO_ROOT, project_files
+from .registry import Exercise
+
+
+def run_checks(runs: list[tuple[Exercise, dict[str, str] | None]]) -> list[dict]:
+    """One CheckReport per (exercise, editable files); None means the starter."""
+    payload = {
+        "runs": [
+            {"app": exercise.app, "files": project_files(exercise, editable)}
+            for exercise, editable in runs
+        ]
+    }
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "-m", "exercises.runtime.batch"],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"The exercise checks did not run:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout)
+
+
+def reference_traces(exercise: Exercise) -> dict[str, list[dict]]:
+    """Each check's requests against the solution: {check id: [hop, ...]}."""
+    (report,) = run_checks([(exercise, exercise.solution)])
+    if not report["ok"] or report["passed"] != report["total"]:
+        raise RuntimeError(
+            f"{exercise.slug}: the solution does not pass its own checks: {json.dumps(report)[:2000]}"
+        )
+    return {
+        result["id"]: [_stable(hop) for hop in result["trace"]]
+        for result in report["results"]
+    }
+
+
+def _stable(hop: dict) -> dict:
+    # Timings change every run; leave them out so the file changes only
+    # when the solution's behaviour does.
+    hop = {key: value for key, value in hop.items() if key != "ms"}
+    hop["queries"] = [
+        {k: v for k, v in q.items() if k != "ms"} for q in hop.get("queries", [])
+    ]
+    return hop
