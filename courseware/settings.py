@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "markdownx",
     "courseware",
     "lessons",
+    "exercises",
     # The sandbox plumbing (registry, tenancy, embedding), then one line per demo.
     "sandbox_apps",
     "sandbox_apps.session_counter",

@@ -16,14 +16,26 @@ from .packaging import REPO_ROOT, project_files
 from .registry import Exercise
 
 
-def run_checks(runs: list[tuple[Exercise, dict[str, str] | None]]) -> list[dict]:
+def run_checks(
+    runs: list[tuple[Exercise, dict[str, str] | None]], seed: int | None = None
+) -> list[dict]:
     """One CheckReport per (exercise, editable files); None means the starter."""
-    payload = {
-        "runs": [
-            {"app": exercise.app, "files": project_files(exercise, editable)}
-            for exercise, editable in runs
-        ]
-    }
+    return drive(
+        {
+            "runs": [
+                {
+                    "app": exercise.app,
+                    "files": project_files(exercise, editable),
+                    "seed": seed,
+                }
+                for exercise, editable in runs
+            ]
+        }
+    )
+
+
+def drive(payload: dict) -> list[dict]:
+    """Send ``payload`` to a fresh interpreter running exercises.runtime.batch."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     done = subprocess.run(
         [sys.executable, "-m", "exercises.runtime.batch"],
@@ -42,7 +54,7 @@ def run_checks(runs: list[tuple[Exercise, dict[str, str] | None]]) -> list[dict]
 
 def reference_traces(exercise: Exercise) -> dict[str, list[dict]]:
     """Each check's requests against the solution: {check id: [hop, ...]}."""
-    (report,) = run_checks([(exercise, exercise.solution)])
+    (report,) = run_checks([(exercise, exercise.solution)], seed=0)
     if not report["ok"] or report["passed"] != report["total"]:
         raise RuntimeError(
             f"{exercise.slug}: the solution does not pass its own checks: {json.dumps(report)[:2000]}"

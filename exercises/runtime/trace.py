@@ -9,6 +9,7 @@ listening: the preview's request, or the check that is running.
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from time import perf_counter
 
@@ -134,7 +135,8 @@ def build_hop(request, response, recorder, session, before, before_key) -> dict:
                 for name, value in [*enumerate(match.args), *captured.items()]
             ],
             view=f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', getattr(func, '__name__', ''))}",
-            view_file=_project_file(getattr(func, "__code__", None)),
+            # The decorators (@require_POST) wrap the view; the file is the view's own.
+            view_file=_project_file(getattr(inspect.unwrap(func), "__code__", None)),
         )
     if session is not None:
         after = learner_session(session)
