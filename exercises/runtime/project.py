@@ -177,7 +177,8 @@ def _configure() -> None:
     settings.configure(**values)
     # What `manage.py test` does first: 'testserver' allowed, mail kept in
     # memory, and templates reported to the test client.
-    setup_test_environment()
+    # DEBUG off, as `manage.py test` runs checks; the preview turns it on per request.
+    setup_test_environment(debug=False)
     state.configured = True
     # If the learner's models fail to import here, the next load rebuilds
     # the registry from scratch (_rebuild_registry), so setup runs once.
@@ -434,6 +435,9 @@ def check(reference: dict | None = None) -> dict:
     result = _TracedResult(
         unittest.runner._WritelnDecorator(StringIO()), descriptions=False, verbosity=0
     )
+    from django.conf import settings
+
+    settings.DEBUG = False
     with _scratch_database():
         suite(result)
     results = []

@@ -1,0 +1,7 @@
+
+
+app_name = "ninjas"
+
+urlpatterns = [
+    # Add the two routes here.
+]

@@ -1,0 +1,3 @@
+
+
+# Write index(request) and all_ninjas(request) here.
