@@ -27,7 +27,7 @@ PLAYGROUND_TOOLS = {
     "template-playground": "render_template",
 }
 REQUIRED = {"title", "lesson", "kind", "order", "app", "entry"}
-OPTIONAL = {"starter_from", "hints", "tool"}
+OPTIONAL = {"starter_from", "hints", "tool", "editable"}
 SKELETON = "_project"
 # The skeleton names the app and the exercise with these words; each
 # exercise's project has them replaced.
@@ -277,8 +277,19 @@ def _resolve(slug: str, raw: dict, resolved: dict, seen: tuple) -> Exercise:
             )
         editable = dict(before.solution)
         fixed = dict(before.fixed)
-    editable.update(item["starter"])
     fixed.update(item["fixed"])
+    # `editable = [...]`: read-only files of the previous step the learner
+    # now edits, as they were (no copy of the file in starter/).
+    promoted = meta.get("editable", [])
+    if not isinstance(promoted, list) or not all(isinstance(p, str) for p in promoted):
+        raise ExerciseError(f"{where}exercise.toml: editable must be a list of paths.")
+    for path in promoted:
+        if path not in fixed:
+            raise ExerciseError(
+                f"{where}exercise.toml: editable names {path!r}, which is not a read-only file here."
+            )
+        editable[path] = fixed[path]
+    editable.update(item["starter"])
     for path in editable:
         fixed.pop(path, None)
     solution = dict(editable)
