@@ -24,13 +24,13 @@ class Command(BaseCommand):
             chosen = [registry.get(slug) for slug in slugs] or registry.all_exercises()
         except registry.ExerciseError as error:
             raise CommandError(str(error)) from error
+        chosen = [exercise for exercise in chosen if exercise.kind == "exercise"]
+        try:
+            all_traces = reference_traces(chosen)
+        except RuntimeError as error:
+            raise CommandError(str(error)) from error
         for exercise in chosen:
-            if exercise.kind != "exercise":
-                continue
-            try:
-                traces = reference_traces(exercise)
-            except RuntimeError as error:
-                raise CommandError(str(error)) from error
+            traces = all_traces[exercise.slug]
             target = exercise.folder / "reference.json"
             text = (
                 json.dumps(traces, indent=1, sort_keys=True, ensure_ascii=False) + "\n"

@@ -31,3 +31,6 @@ class Address(models.Model):
     # Add the two fields here: email and created_at.
 
     objects = AddressManager()
+
+    def __str__(self):
+        return self.email
