@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "axes",
     "courseware",
     "lessons",
+    "exercises",
     # The sandbox plumbing (registry, tenancy, embedding), then one line per demo.
     "sandbox_apps",
     "sandbox_apps.session_counter",
