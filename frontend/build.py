@@ -61,7 +61,7 @@ def inputs_digest(pins: str) -> str:
     for path in [
         FRONTEND / "build.py",
         FRONTEND / "package-lock.json",
-        *sorted((FRONTEND / "src").rglob("*.js")),
+        *sorted((FRONTEND / "src").rglob("*.*js")),
     ]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -192,10 +192,10 @@ def fetch_django(out: Path, version: str, pins: list[str]) -> Path:
             ],
             check=True,
         )
-        target = out / f"django-{version}.tar"
+        plain = Path(tmp) / "django.tar"
         # An uncompressed tar: the server compresses it for the wire (gzip,
         # brotli) and the worker unpacks it without inflating each file.
-        with tarfile.open(target, "w", format=tarfile.USTAR_FORMAT) as tar:
+        with tarfile.open(plain, "w", format=tarfile.USTAR_FORMAT) as tar:
             for wheel in sorted(Path(tmp).glob("*.whl")):
                 with zipfile.ZipFile(wheel) as source:
                     for item in source.infolist():
@@ -207,6 +207,13 @@ def fetch_django(out: Path, version: str, pins: list[str]) -> Path:
                         info.size = len(data)
                         info.mtime = 0
                         tar.addfile(info, io.BytesIO(data))
+        target = out / f"django-{version}.tar"
+        print("Compiling Django to bytecode for the browser's Python ...")
+        subprocess.run(
+            ["node", str(FRONTEND / "src" / "compile.mjs"), str(plain), str(target)],
+            cwd=FRONTEND,
+            check=True,
+        )
         return target
 
 

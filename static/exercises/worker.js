@@ -18,6 +18,39 @@ async function fetchBytes(url) {
   return response.arrayBuffer();
 }
 
+// Unpacking a tar in JavaScript, straight into Pyodide's file system, is
+// many times faster than Python's tarfile module doing it inside the worker.
+function untar(FS, buffer, root) {
+  const bytes = new Uint8Array(buffer);
+  const decoder = new TextDecoder();
+  const field = (header, start, length) => {
+    const raw = header.subarray(start, start + length);
+    const end = raw.indexOf(0);
+    return decoder.decode(end < 0 ? raw : raw.subarray(0, end));
+  };
+  const made = new Set();
+  let offset = 0;
+  while (offset + 512 <= bytes.length) {
+    const header = bytes.subarray(offset, offset + 512);
+    const name = field(header, 0, 100);
+    if (!name) break;
+    const prefix = field(header, 345, 155);
+    const size = parseInt(field(header, 124, 12).trim() || "0", 8);
+    const type = header[156];
+    offset += 512;
+    if (type === 48 || type === 0) {
+      const path = `${root}/${prefix ? `${prefix}/` : ""}${name}`;
+      const folder = path.slice(0, path.lastIndexOf("/"));
+      if (!made.has(folder)) {
+        FS.mkdirTree(folder);
+        made.add(folder);
+      }
+      FS.writeFile(path, bytes.subarray(offset, offset + size));
+    }
+    offset += Math.ceil(size / 512) * 512;
+  }
+}
+
 async function start(urls) {
   const began = performance.now();
   postMessage({ type: "progress", stage: "Loading Python" });
@@ -28,7 +61,7 @@ async function start(urls) {
   const indexURL = new URL(".", new URL(urls.pyodide, self.location.href)).href;
   const pyodide = await loadPyodide({ indexURL, fullStdLib: false });
   postMessage({ type: "progress", stage: "Unpacking Django" });
-  pyodide.unpackArchive(await django, "tar", { extractDir: "/opt/site-packages" });
+  untar(pyodide.FS, await django, "/opt/site-packages");
   pyodide.unpackArchive(await runtime, "zip", { extractDir: "/opt/runtime" });
   postMessage({ type: "progress", stage: "Starting Django" });
   pyodide.runPython(`
