@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "markdownx",
     "courseware",
     "lessons",
+    "exercises",
     # The sandbox plumbing (registry, tenancy, embedding), then one line per demo.
     "sandbox_apps",
     "sandbox_apps.session_counter",

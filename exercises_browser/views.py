@@ -62,7 +62,7 @@ def short_hash(data: bytes) -> str:
 
 def runtime_files() -> dict[str, bytes]:
     """The Python the worker imports: the exercises runtime and the inspector's recording."""
-    from exercises.packaging import files
+    from exercises.packaging import runtime_files as files
 
     return {name: Path(path).read_bytes() for name, path in sorted(files().items())}
 
