@@ -12,6 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from exercises_browser import static_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
     "sandbox_apps.disappearing_ninjas",
     "sandbox_apps.email_validation",
     "sandbox_apps.login_registration",
+    "exercises_browser",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +276,10 @@ STORAGES = {
         )
     },
 }
+
+# The exercises' runtime (Pyodide, Django for the browser) sits in folders
+# named after its version: cache those files for a year.
+WHITENOISE_ADD_HEADERS_FUNCTION = static_headers.add_headers
 
 # --- Request limits: a public form should never be able to eat the server --
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("lessons.urls")),
     path("sandbox/", include("sandbox_apps.urls")),
     path("exercises/", include("exercises.urls")),
+    path("exercise-runtime/", include("exercises_browser.urls")),
     path("admin/", admin.site.urls),
     # The admin editor's endpoints, staff-only (see lessons/editor.py).
     path(
