@@ -1,0 +1,368 @@
+"""The course's claims about Django and Python, checked against the installed versions.
+
+Each test pins one sentence of content/*.md that code can verify. When an
+upgrade of Django or Python changes a behaviour, the test names the lesson
+whose text must change with it, so the course cannot drift from the tools it
+teaches. Where a lesson states Django's *default*, the test reads
+django.conf.global_settings, not this project's settings, which change some
+defaults on purpose.
+"""
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import django
+import pytest
+from django.conf import global_settings
+from django.contrib.auth.hashers import Argon2PasswordHasher, make_password
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.messages.storage.session import SessionStorage
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template import Context, Engine, TemplateSyntaxError
+from django.test import RequestFactory
+from django.urls import path, resolve
+from django.urls.exceptions import Resolver404
+from django.utils.module_loading import import_string
+from django.views.decorators.http import require_GET, require_safe
+
+# --- A tiny URLconf for the tests that need real requests ---------------------
+
+
+def change_in_place_only(request):
+    request.session["game"]["gold"] += 10  # an in-place change, nothing else
+    return HttpResponse("ok")
+
+
+def change_in_place_and_assign_another_key(request):
+    request.session["game"]["gold"] += 10  # in place...
+    request.session["visits"] = 1  # ...and an assignment elsewhere in the session
+    return HttpResponse("ok")
+
+
+def change_in_place_and_mark_modified(request):
+    request.session["game"]["gold"] += 10
+    request.session.modified = True
+    return HttpResponse("ok")
+
+
+def start_game(request):
+    request.session["game"] = {"gold": 0}
+    return HttpResponse("ok")
+
+
+@require_GET
+def get_only(request):
+    return HttpResponse("ok")
+
+
+@require_safe
+def get_or_head(request):
+    return HttpResponse("ok")
+
+
+def moved(request, number):
+    return HttpResponse(repr(number))
+
+
+def add_message_and_redirect(request):
+    from django.contrib import messages
+
+    messages.success(request, "Saved!")
+    return redirect("/start/")
+
+
+urlpatterns = [
+    path("start/", start_game),
+    path("in-place/", change_in_place_only),
+    path("in-place-and-assign/", change_in_place_and_assign_another_key),
+    path("in-place-and-mark/", change_in_place_and_mark_modified),
+    path("get-only/", get_only),
+    path("get-or-head/", get_or_head),
+    path("moves/<int:number>/", moved),
+    path("message/", add_message_and_redirect),
+]
+
+
+def stored_gold(client) -> int:
+    """The gold as the server stored it, read back in a fresh session object."""
+    key = client.cookies["sessionid"].value
+    return SessionStore(session_key=key)["game"]["gold"]
+
+
+# --- The versions the course is written against --------------------------------
+
+
+def test_the_course_is_checked_against_django_5_2():
+    assert django.VERSION[:2] == (5, 2)
+
+
+# --- 07 Sessions, 11 Ninja Gold: the "modified" gotcha --------------------------
+
+
+@pytest.mark.urls(__name__)
+def test_an_in_place_change_alone_is_not_saved(client, db):
+    """07: Django notices assignments to the session, not changes inside a value."""
+    client.post("/start/")
+    client.post("/in-place/")
+    assert stored_gold(client) == 0
+
+
+@pytest.mark.urls(__name__)
+def test_an_in_place_change_is_saved_when_something_else_marks_the_session_modified(
+    client, db
+):
+    """07/11: the same in-place change is saved if another assignment happens.
+
+    The whole session is written when anything marked it modified, so a
+    missing ``modified = True`` can go unnoticed in a view that also assigns
+    another key. The lessons say: saved only by luck, do not rely on it.
+    """
+    client.post("/start/")
+    client.post("/in-place-and-assign/")
+    assert stored_gold(client) == 10
+
+
+@pytest.mark.urls(__name__)
+def test_setting_modified_saves_an_in_place_change(client, db):
+    client.post("/start/")
+    client.post("/in-place-and-mark/")
+    assert stored_gold(client) == 10
+
+
+def test_the_session_is_stored_as_json_so_tuples_come_back_as_lists(db):
+    """07: only JSON goes in; tuples come back as lists; a datetime fails on save."""
+    assert global_settings.SESSION_SERIALIZER.endswith("JSONSerializer")
+    session = SessionStore()
+    session["pair"] = (1, 2)
+    session.save()
+    assert SessionStore(session_key=session.session_key)["pair"] == [1, 2]
+    session["when"] = datetime(2026, 1, 1)
+    with pytest.raises(TypeError):
+        session.save()
+
+
+def test_the_session_cookie_lasts_two_weeks_by_default():
+    """10: a session expires after two weeks with Django's defaults."""
+    assert global_settings.SESSION_COOKIE_AGE == 60 * 60 * 24 * 14
+
+
+def test_the_session_cookie_is_https_only_only_when_told_so():
+    """07: SESSION_COOKIE_SECURE is False unless a project sets it."""
+    assert global_settings.SESSION_COOKIE_SECURE is False
+    assert global_settings.CSRF_COOKIE_SECURE is False
+
+
+def test_session_and_csrf_cookies_are_samesite_lax_by_default():
+    """09/12: with Lax, a cross-site image request carries neither cookie."""
+    assert global_settings.SESSION_COOKIE_SAMESITE == "Lax"
+    assert global_settings.CSRF_COOKIE_SAMESITE == "Lax"
+
+
+def test_cycle_key_keeps_the_data_and_changes_the_key(db):
+    """09: cycle_key() at login gives a new key and keeps the session's data."""
+    session = SessionStore()
+    session["game"] = {"gold": 5}
+    session.save()
+    old_key = session.session_key
+    session.cycle_key()
+    assert session.session_key != old_key
+    assert session["game"] == {"gold": 5}
+    assert not SessionStore().exists(old_key)
+
+
+# --- 01 Welcome, 07 Sessions: what the browser holds -----------------------------
+
+
+def test_the_counter_demo_leaves_a_csrf_cookie_beside_the_session_cookie(client, db):
+    """01/07: the browser holds csrftoken as well as sessionid, not one cookie."""
+    response = client.get("/sandbox/session-counter/")
+    assert response.status_code == 200
+    assert {"sessionid", "csrftoken"} <= set(response.cookies)
+
+
+# --- 08 Models: the messages framework --------------------------------------------
+
+
+def test_messages_are_stored_in_a_cookie_first_then_the_session():
+    """08: the default storage is FallbackStorage (cookie, then session)."""
+    assert global_settings.MESSAGE_STORAGE.endswith("FallbackStorage")
+    storage = import_string(global_settings.MESSAGE_STORAGE)
+    assert storage is FallbackStorage
+    assert FallbackStorage.storage_classes == (CookieStorage, SessionStorage)
+
+
+# --- 06 Templates ---------------------------------------------------------------
+
+
+def test_startproject_settings_leave_template_dirs_empty():
+    """06: a project-level templates/ folder needs DIRS; startproject writes []."""
+    template = (
+        Path(django.__file__).parent
+        / "conf"
+        / "project_template"
+        / "project_name"
+        / "settings.py-tpl"
+    )
+    text = template.read_text()
+    assert re.search(r"""["']DIRS["']: \[\],""", text)
+    assert re.search(r"""["']APP_DIRS["']: True,""", text)
+
+
+def render(source: str, **context) -> str:
+    return Engine().from_string(source).render(Context(context))
+
+
+def test_dot_lookup_tries_a_key_before_an_attribute_and_calls_what_it_finds():
+    """06: key, then attribute, then index; callables are called without arguments."""
+
+    class Game(dict):
+        gold = "attribute"
+
+        def shout(self):
+            return "called"
+
+    assert render("{{ g.gold }}", g=Game(gold="key")) == "key"
+    assert render("{{ g.shout }}", g=Game()) == "called"
+    assert render("{{ log.0 }}", log=["newest"]) == "newest"
+
+
+def test_a_missing_variable_prints_as_nothing():
+    assert render("[{{ totl }}]", total=5) == "[]"
+
+
+def test_variables_are_escaped_unless_marked_safe():
+    assert render("{{ name }}", name="<b>Bob</b>") == "&lt;b&gt;Bob&lt;/b&gt;"
+
+
+def test_parentheses_in_a_variable_are_a_syntax_error():
+    with pytest.raises(TemplateSyntaxError):
+        render("{{ user.name() }}", user=None)
+
+
+def test_extends_must_be_the_first_tag():
+    engine = Engine(
+        loaders=[("django.template.loaders.locmem.Loader", {"base.html": "x"})]
+    )
+    with pytest.raises(TemplateSyntaxError):
+        engine.from_string('{% load static %}{% extends "base.html" %}')
+
+
+def test_the_date_filter_writes_the_email_validation_format():
+    """12: "F jS, Y, g:i A" is "June 24th, 2013, 6:00 PM"."""
+    when = datetime(2013, 6, 24, 18, 0)
+    assert render('{{ d|date:"F jS, Y, g:i A" }}', d=when) == "June 24th, 2013, 6:00 PM"
+
+
+# --- 04 Routes, 05 Views ----------------------------------------------------------
+
+
+@pytest.mark.urls(__name__)
+def test_the_int_converter_matches_digits_only():
+    """04: /moves/7/ calls the view with number=7; /moves/seven/ and -1 do not match."""
+    match = resolve("/moves/7/")
+    assert match.kwargs == {"number": 7}
+    for bad in ("/moves/seven/", "/moves/-1/"):
+        with pytest.raises(Resolver404):
+            resolve(bad)
+
+
+@pytest.mark.urls(__name__)
+def test_require_get_refuses_head_and_require_safe_allows_it(client):
+    """05: require_GET answers HEAD with 405; require_safe allows GET and HEAD."""
+    assert client.head("/get-only/").status_code == 405
+    assert client.head("/get-or-head/").status_code == 200
+    assert client.post("/get-or-head/").status_code == 405
+
+
+def test_redirect_is_a_302_with_a_location():
+    response = redirect("/somewhere/")
+    assert response.status_code == 302
+    assert response["Location"] == "/somewhere/"
+
+
+def test_post_values_are_strings_and_a_missing_key_raises():
+    """05: request.POST values are str; square brackets on a missing key raise KeyError."""
+    request = RequestFactory().post("/", {"amount": 5})
+    assert request.POST["amount"] == "5"
+    assert request.POST.get("place") is None
+    with pytest.raises(KeyError):
+        request.POST["place"]
+
+
+def test_get_object_or_404_raises_http404(db):
+    from django.contrib.sessions.models import Session
+
+    with pytest.raises(Http404):
+        get_object_or_404(Session, pk="no-such-key")
+
+
+# --- 09 Login and registration --------------------------------------------------
+
+
+def test_an_argon2_hash_has_six_dollar_separated_fields(settings):
+    """09: algorithm, variety, version, parameters, salt, hash."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
+    fields = make_password("correct horse battery").split("$")
+    assert len(fields) == 6
+    assert fields[:3] == ["argon2", "argon2id", "v=19"]
+    assert re.fullmatch(r"m=\d+,t=\d+,p=\d+", fields[3])
+    assert Argon2PasswordHasher.algorithm == "argon2"
+
+
+def test_djangos_default_hasher_is_pbkdf2_sha256():
+    assert global_settings.PASSWORD_HASHERS[0].endswith("PBKDF2PasswordHasher")
+
+
+# --- 08 and 12: Django's own email check against the bootcamp regex ------------
+
+
+@pytest.mark.parametrize("address", ["a@b.", "a@b", "@b.com", "a b@c.com"])
+def test_validate_email_refuses_the_specs_bad_addresses(address):
+    with pytest.raises(ValidationError):
+        validate_email(address)
+
+
+def test_validate_email_accepts_the_specs_good_address_and_localhost():
+    """08: Django's validator also accepts a@localhost, which the bootcamp regex refuses."""
+    validate_email("first.last+tag@sub.example.co.uk")
+    validate_email("a@localhost")
+
+
+# --- 13 Login and registration assignment: parsing the birthday ----------------
+
+
+def test_fromisoformat_accepts_more_than_yyyy_mm_dd_on_python_3_11():
+    """13: 20120501 and the ISO week date 2012-W01-1 parse too; 2012-5-1 does not."""
+    assert date.fromisoformat("2012-05-01") == date(2012, 5, 1)
+    assert date.fromisoformat("20120501") == date(2012, 5, 1)
+    assert date.fromisoformat("2012-W01-1") == date(2012, 1, 2)
+    with pytest.raises(ValueError):
+        date.fromisoformat("2012-5-1")
+
+
+def test_dates_compared_as_text_go_wrong_without_zero_padding():
+    assert ("2012-5-1" < "2012-12-1") is False
+    assert date(2012, 5, 1) < date(2012, 12, 1)
+
+
+# --- 04 Routes: APPEND_SLASH and a POST ----------------------------------------------
+
+
+def test_append_slash_refuses_to_redirect_a_post_in_debug(settings):
+    """04: APPEND_SLASH cannot carry a POST's data over a redirect; in debug it says so."""
+    from django.middleware.common import CommonMiddleware
+
+    assert global_settings.APPEND_SLASH is True
+    settings.DEBUG = True
+    request = RequestFactory().post("/sandbox/ninja-gold/process_money")
+    middleware = CommonMiddleware(lambda request: HttpResponse(status=404))
+    with pytest.raises(RuntimeError, match="POST"):
+        middleware.process_response(request, HttpResponse(status=404))
