@@ -278,9 +278,13 @@ MARKDOWNX_MEDIA_PATH = "lesson-images/"
 COURSEWARE_CONTENT_DIR = Path(
     os.environ.get("COURSEWARE_CONTENT_DIR", str(BASE_DIR / "content"))
 )
-# The largest lesson body accepted, in characters, and how long rendering it may take.
-COURSEWARE_MAX_LESSON_CHARS = env_int("COURSEWARE_MAX_LESSON_CHARS", 200_000)
-COURSEWARE_RENDER_TIMEOUT = float(os.environ.get("COURSEWARE_RENDER_TIMEOUT", "5"))
+# The largest lesson body accepted, in characters, and the CPU time rendering
+# it may take (CPU, not wall time, so a busy server gives the same verdict;
+# 0 renders in the process itself, without limits). See bench/render.py.
+COURSEWARE_MAX_LESSON_CHARS = env_int("COURSEWARE_MAX_LESSON_CHARS", 60_000)
+COURSEWARE_RENDER_CPU_SECONDS = float(
+    os.environ.get("COURSEWARE_RENDER_CPU_SECONDS", "1")
+)
 # Sandboxes idle for longer than this many days are removed by purge_sandboxes.
 COURSEWARE_SANDBOX_MAX_IDLE_DAYS = env_int("COURSEWARE_SANDBOX_MAX_IDLE_DAYS", 7)
 # The inspector panel beside each demo (off only to measure what it costs).

@@ -74,11 +74,7 @@ class Lesson(models.Model):
             raise ValidationError({"body": error.problems}) from None
 
     def render(self):
-        result = rendering.render(
-            self.body,
-            max_chars=settings.COURSEWARE_MAX_LESSON_CHARS,
-            timeout=settings.COURSEWARE_RENDER_TIMEOUT,
-        )
+        result = rendering.render_lesson(self.body)
         self.html = result.html
         self.headings = [
             {"level": h.level, "id": h.id, "title": h.title} for h in result.headings

@@ -397,15 +397,15 @@ def test_parallel_submissions_cannot_pass_the_cap(live_server):
 
 
 def test_every_source_file_the_demo_lists_can_be_shown_in_a_lesson():
-    from lessons.rendering import resolve_source
+    from sandbox_apps import sources
     from sandbox_apps.registry import get_demo
 
     demo = get_demo("email-validation")
     assert demo.url == URL
     for path in demo.source_files:
-        assert resolve_source(path).code
-    assert "EMAIL_PATTERN" in resolve_source("validators.py").code
+        assert sources.excerpt(path).code
+    assert "EMAIL_PATTERN" in sources.excerpt("validators.py").code
     assert (
         "def validate"
-        in resolve_source("email_validation/models.py:AddressManager.validate").code
+        in sources.excerpt("email_validation/models.py:AddressManager.validate").code
     )

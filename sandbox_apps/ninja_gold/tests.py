@@ -486,11 +486,11 @@ def test_junk_htmx_headers_never_cause_a_500(client, headers):
 
 
 def test_the_code_lessons_show_resolves():
-    from lessons.rendering import resolve_source
+    from sandbox_apps import sources
     from sandbox_apps.registry import get_demo
 
     for path in get_demo("ninja-gold").source_files:
-        assert resolve_source(path).code
-    excerpt = resolve_source("ninja_gold/views.py:process_money")
+        assert sources.excerpt(path).code
+    excerpt = sources.excerpt("ninja_gold/views.py:process_money")
     assert excerpt.code.startswith("@require_POST\ndef process_money(request):")
     assert "redirect(" in excerpt.code

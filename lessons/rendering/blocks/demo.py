@@ -1,0 +1,39 @@
+"""``/// demo | ninja-gold`` embeds a sandbox app; the body is the "try it" prompt."""
+
+from __future__ import annotations
+
+import markdown
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from sandbox_apps.registry import get_demo
+
+from ..errors import AuthoringError
+from ..sanitize import sanitize
+from .base import Conversion, SlotBlock
+
+
+def render_prompt(text: str) -> str:
+    """Render a short piece of Markdown (a demo's "try it" prompt) to safe HTML."""
+    converted = markdown.markdown(
+        text, extensions=["pymdownx.inlinehilite"], output_format="html"
+    )
+    return sanitize(converted)
+
+
+class DemoBlock(SlotBlock):
+    NAME = "demo"
+    LIVE = True
+
+    def fill(self, argument: str, body: str, conversion: Conversion) -> str:
+        demo = get_demo(argument)
+        if demo is None:
+            raise AuthoringError([f"Unknown demo {argument!r}."])
+        conversion.record(self.NAME, demo.slug)
+        context = {
+            "demo": demo,
+            "index": len(conversion.used[self.NAME]),
+            # Sanitized by render_prompt before it is marked safe.
+            "prompt": mark_safe(render_prompt(body)) if body else "",
+        }
+        return render_to_string("sandbox_apps/_placeholder.html", context)
