@@ -366,3 +366,115 @@ def test_append_slash_refuses_to_redirect_a_post_in_debug(settings):
     middleware = CommonMiddleware(lambda request: HttpResponse(status=404))
     with pytest.raises(RuntimeError, match="POST"):
         middleware.process_response(request, HttpResponse(status=404))
+
+
+# --- 11 Ninja Gold: the odds the assignment quotes --------------------------------
+
+
+def chance_to_reach(goal: int, moves: int, places: dict) -> float:
+    """The best possible chance of reaching ``goal`` gold within ``moves`` moves.
+
+    Exact dynamic programming over the payout table (each amount in a range
+    equally likely, as random.randint gives): with some moves left and some
+    gold, the player picks the place whose average chance afterwards is
+    highest. The game stops as soon as the goal is reached.
+    """
+    lowest = min(0, min(low for low, high in places.values()) * moves)
+
+    def total(running: list[float], first: int, last: int) -> float:
+        """Sum of chances for gold first..last; any gold >= goal is a sure win."""
+        wins = max(0, last - max(first, goal) + 1)
+        last = min(last, goal - 1)
+        if first > last:
+            return float(wins)
+        return wins + running[last - lowest + 1] - running[first - lowest]
+
+    # chance[i] is the chance from gold lowest + i, for every value below the
+    # goal. With no moves left, anything below the goal is a loss.
+    chance = [0.0] * (goal - lowest)
+    for _ in range(moves):
+        running = [0.0]  # running sums, so each range is summed in one step
+        for value in chance:
+            running.append(running[-1] + value)
+        chance = [
+            max(
+                total(running, gold + low, gold + high) / (high - low + 1)
+                for low, high in places.values()
+            )
+            for gold in range(lowest, goal)
+        ]
+    return chance[-lowest]
+
+
+def test_ninja_gold_odds_quoted_in_the_assignment():
+    """11: 250 in 15 is won about 22.5% of games with the best play, 2.2% farming only;
+    500 in 15 about once in 600,000."""
+    from sandbox_apps.ninja_gold.game import PLACES
+
+    table = {place: (gold.low, gold.high) for place, gold in PLACES.items()}
+    assert round(chance_to_reach(250, 15, table), 3) == 0.225
+    farm_only = {"farm": table["farm"]}
+    assert round(chance_to_reach(250, 15, farm_only), 3) == 0.022
+    assert 550_000 < 1 / chance_to_reach(500, 15, table) < 650_000
+
+
+# --- 12 and 14: the short versions' email pattern agrees with the demo's rule ----
+
+
+def lesson_email_patterns():
+    found = []
+    from django.conf import settings
+
+    for lesson in sorted(settings.COURSEWARE_CONTENT_DIR.glob("*.md")):
+        for match in re.finditer(
+            r'EMAIL_PATTERN = re\.compile\(r"(.+)"\)', lesson.read_text()
+        ):
+            found.append((lesson.name, re.compile(match.group(1))))
+    return found
+
+
+def test_the_short_versions_email_pattern_agrees_with_the_demos_rule():
+    """12/14: the one-line pattern in the lessons accepts and refuses what validators.py does."""
+    from sandbox_apps.validators import is_valid_email
+
+    patterns = lesson_email_patterns()
+    assert {name for name, _ in patterns} >= {
+        "12-models-and-validation.md",
+        "14-login-and-registration.md",
+    }
+    examples = [
+        "first.last+tag@sub.example.co.uk",
+        "a@b.",
+        "a@b",
+        "@b.com",
+        "a b@c.com",
+        "ann@example.com",
+        "ann@example.c",
+        "ann@@example.com",
+    ]
+    for name, pattern in patterns:
+        for address in examples:
+            assert (pattern.fullmatch(address) is not None) == is_valid_email(
+                address
+            ), f"{name}: {address}"
+
+
+def test_every_make_password_call_picks_a_new_salt():
+    """14: two hashes of one password differ, and both check."""
+    from django.contrib.auth.hashers import check_password
+
+    first, second = make_password("tea"), make_password("tea")
+    assert first != second
+    assert check_password("tea", first) and check_password("tea", second)
+
+
+def test_a_pbkdf2_hash_has_four_fields(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    assert make_password("tea").split("$")[0] == "pbkdf2_sha256"
+    assert len(make_password("tea").split("$")) == 4
+
+
+def test_isalpha_accepts_letters_of_any_alphabet_but_not_spaces():
+    """14: the short version's name check."""
+    assert "Zoë".isalpha() and "Łukasz".isalpha()
+    assert not "Mary Ann".isalpha() and not "R2D2".isalpha()
