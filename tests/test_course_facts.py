@@ -478,3 +478,16 @@ def test_isalpha_accepts_letters_of_any_alphabet_but_not_spaces():
     """14: the short version's name check."""
     assert "Zoë".isalpha() and "Łukasz".isalpha()
     assert not "Mary Ann".isalpha() and not "R2D2".isalpha()
+
+
+def test_an_email_form_field_accepts_localhost_where_the_regex_refuses():
+    """12: EmailField validates with validate_email, which accepts a@localhost."""
+    from django import forms
+
+    from sandbox_apps.validators import is_valid_email
+
+    class AddressForm(forms.Form):
+        email = forms.EmailField(max_length=254)
+
+    assert AddressForm({"email": "a@localhost"}).is_valid()
+    assert not is_valid_email("a@localhost")
