@@ -579,3 +579,114 @@ def test_lesson_14s_short_user_model_hashes_and_logs_in_as_the_text_says():
         assert User.objects.log_in(login) == user
         assert User.objects.log_in({**login, "password": "wrong horse"}) is None
         assert User.objects.log_in({**login, "email": "nobody@example.com"}) is None
+
+
+# --- 03 Your first project: the steps, followed literally, give a working page --
+
+CHECK_THE_PAGE = """
+import django
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template import TemplateDoesNotExist
+from django.test import Client, override_settings
+from django.test.utils import setup_test_environment
+
+setup_test_environment()
+response = Client().get("/")
+print(response.status_code)
+print(response.content.decode())
+print("static:", bool(finders.find("ninja_gold/coin.svg")))
+without_dirs = [{**settings.TEMPLATES[0], "DIRS": []}]
+with override_settings(TEMPLATES=without_dirs):
+    try:
+        Client().get("/")
+    except TemplateDoesNotExist as error:
+        print("without DIRS:", error)
+"""
+
+
+def lesson_fence(text: str, language: str, marker: str) -> str:
+    blocks = re.findall(rf"```{re.escape(language)}\n(.*?)```", text, re.S)
+    matching = [block for block in blocks if marker in block]
+    assert len(matching) == 1, f"{len(matching)} {language} blocks hold {marker!r}"
+    return matching[0]
+
+
+def test_the_first_project_lesson_builds_a_working_page(tmp_path):
+    """03: startproject, startapp, the lesson's files and settings: a page with a static file."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    text = (settings.COURSEWARE_CONTENT_DIR / "03-first-project.md").read_text()
+    assert "django-admin startproject config ." in text
+    assert "python manage.py startapp ninja_gold" in text
+
+    # A newcomer's shell: no settings module from this project's test run.
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "COURSEWARE_"))
+    }
+
+    def run(*args):
+        done = subprocess.run(
+            [sys.executable, *args],
+            cwd=tmp_path,
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    run("-m", "django", "startproject", "config", ".")
+    run("manage.py", "startapp", "ninja_gold")
+    app = tmp_path / "ninja_gold"
+    (app / "views.py").write_text(lesson_fence(text, "python", "def index(request)"))
+    (app / "urls.py").write_text(
+        lesson_fence(text, "python", 'app_name = "ninja_gold"')
+    )
+    (tmp_path / "config" / "urls.py").write_text(
+        lesson_fence(text, "python", 'include("ninja_gold.urls")')
+    )
+    (app / "templates" / "ninja_gold").mkdir(parents=True)
+    (app / "templates" / "ninja_gold" / "index.html").write_text(
+        lesson_fence(text, "html+django", "{% extends")
+    )
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "base.html").write_text(
+        lesson_fence(text, "html+django", "<!doctype html>")
+    )
+    (app / "static" / "ninja_gold").mkdir(parents=True)
+    (app / "static" / "ninja_gold" / "coin.svg").write_text("<svg/>")
+
+    # The two settings the lesson changes, applied as it shows them.
+    assert '"ninja_gold",\n]' in lesson_fence(text, "python", "INSTALLED_APPS")
+    assert '"DIRS": [BASE_DIR / "templates"]' in lesson_fence(
+        text, "python", "TEMPLATES"
+    )
+    settings_file = tmp_path / "config" / "settings.py"
+    source = settings_file.read_text()
+    source, added = re.subn(
+        r"(INSTALLED_APPS = \[.*?)(\n\])",
+        r"\1\n    'ninja_gold',\2",
+        source,
+        flags=re.S,
+    )
+    source, dirs = re.subn(
+        r"""(["'])DIRS\1: \[\]""", "'DIRS': [BASE_DIR / 'templates']", source
+    )
+    assert (added, dirs) == (1, 1)
+    settings_file.write_text(source)
+
+    run("manage.py", "check")
+    output = run("manage.py", "shell", "-c", CHECK_THE_PAGE)
+    assert re.search(r"^200$", output, re.M), output
+    assert "<h1>Ninja Gold</h1>" in output
+    assert "Your gold: 0" in output
+    assert 'src="/static/ninja_gold/coin.svg"' in output
+    assert "static: True" in output
+    assert "without DIRS: base.html" in output
