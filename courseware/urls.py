@@ -29,4 +29,5 @@ if settings.COURSEWARE_BENCH:
     # The baseline the benchmark compares lesson pages with (bench/run.py).
     urlpatterns.append(path("bench/hello/", hello_world))
 
+handler400 = "courseware.views.bad_request"
 handler500 = "courseware.views.server_error"

@@ -1,6 +1,6 @@
 """Site-wide error views."""
 
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -17,6 +17,21 @@ def server_error(request):
     else:
         template = loader.get_template("500.html")
     return HttpResponseServerError(template.render())
+
+
+@requires_csrf_token
+def bad_request(request, exception=None):
+    """The 400 page, or a short message a demo can show in place.
+
+    Django answers 400 for requests it cannot trust (a session ended by a
+    log-out in another tab, a malformed header); left to its default, the
+    reader would get a bare "Bad Request (400)".
+    """
+    if request.headers.get("HX-Request") == "true":
+        template = loader.get_template("_bad_request.html")
+    else:
+        template = loader.get_template("400.html")
+    return HttpResponseBadRequest(template.render())
 
 
 def hello_world(request):
