@@ -690,3 +690,13 @@ def test_the_first_project_lesson_builds_a_working_page(tmp_path):
     assert 'src="/static/ninja_gold/coin.svg"' in output
     assert "static: True" in output
     assert "without DIRS: base.html" in output
+
+
+def test_validate_email_and_the_demo_accept_other_alphabets_the_short_regex_does_not():
+    """12: domains in other alphabets: Django and the demo yes, the short regex no."""
+    from sandbox_apps.validators import is_valid_email
+
+    validate_email("ann@exämple.com")
+    assert is_valid_email("ann@exämple.com")
+    for name, pattern in lesson_email_patterns():
+        assert pattern.fullmatch("ann@exämple.com") is None, name
