@@ -3,13 +3,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from courseware.views import hello_world
+from courseware.views import health, hello_world
 from lessons import editor
 
 urlpatterns = [
     path("", include("lessons.urls")),
     path("sandbox/", include("sandbox_apps.urls")),
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     # The admin editor's endpoints, staff-only (see lessons/editor.py).
     path(
         "admin-tools/markdownx/markdownify/",
