@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sandbox_apps.middleware.SandboxMiddleware",
+    # A demo POST retried after a lost answer is applied once (idempotency.py).
+    "sandbox_apps.idempotency.IdempotencyMiddleware",
     # Last, so inside SessionMiddleware: it sees the session before and after each sandbox view.
     "sandbox_apps.inspector.middleware.InspectorMiddleware",
 ]
