@@ -239,8 +239,31 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("COURSEWARE_MEDIA_ROOT", str(BASE_DIR / "media")))
 
+# Uploaded lesson images: a local folder by default; with several app
+# servers, an S3-compatible bucket every server sees (courseware/media.py).
+# Credentials come from boto3's usual places (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the machine's role), never from this file.
+COURSEWARE_MEDIA_BUCKET = os.environ.get("COURSEWARE_MEDIA_BUCKET", "").strip()
+if COURSEWARE_MEDIA_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "courseware.media.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": COURSEWARE_MEDIA_BUCKET,
+            # Empty for AWS; e.g. http://minio.internal:9000 for MinIO.
+            "endpoint_url": os.environ.get("COURSEWARE_MEDIA_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("COURSEWARE_MEDIA_REGION") or None,
+            "location": os.environ.get("COURSEWARE_MEDIA_PREFIX", ""),
+            # Objects stay private: the site reads and serves them.
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
