@@ -3,7 +3,7 @@
 from django.db.models.signals import post_delete, post_save
 
 from .models import Lesson
-from .views import forget_course_stamp
+from .stamp import forget_course_stamp
 
 
 def connect():
