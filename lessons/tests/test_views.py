@@ -79,16 +79,45 @@ def test_lesson_pages_carry_the_security_headers(client, lessons):
 
 
 def test_htmx_is_configured_safely(client, lessons):
-    html = client.get("/lessons/first/").content.decode()
+    Lesson.objects.create(
+        slug="with-demo",
+        title="With a demo",
+        summary="Plays.",
+        order=3,
+        body="## Play\n\n/// demo | ninja-gold\n///",
+    )
+    html = client.get("/lessons/with-demo/").content.decode()
     for setting in [
         '"allowEval":false',
         '"allowScriptTags":false',
         '"selfRequestsOnly":true',
         '"includeIndicatorStyles":false',
         '"historyRestoreAsHxRequest":false',
+        # A demo's first click must not scroll the page to the demo's top.
+        '"scrollIntoViewOnBoost":false',
     ]:
         assert setting in html
     assert "htmx-2.min.js" in html
+
+
+def test_pages_load_only_the_scripts_and_styles_they_use(client, lessons):
+    """htmx only where a demo runs, code colours only where code shows."""
+    Lesson.objects.create(
+        slug="with-code",
+        title="With code",
+        summary="Shows code.",
+        order=3,
+        body="## Code\n\n```python\nx = 1\n```",
+    )
+    plain = client.get("/lessons/first/").content.decode()
+    home = client.get("/").content.decode()
+    code = client.get("/lessons/with-code/").content.decode()
+    for html in (plain, home):
+        assert "htmx" not in html
+        assert "pygments.css" not in html
+    assert "pygments.css" in code and "htmx" not in code
+    # Print styles live in site.css (@media print): no extra request.
+    assert "print.css" not in plain
 
 
 def test_unknown_lesson_is_a_styled_404(client, lessons):
