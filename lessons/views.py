@@ -15,6 +15,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import cache_control
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from . import search as course_search
@@ -48,7 +49,12 @@ OUTLINE_ALL_UP_TO = 15
 OUTLINE_AROUND = 7
 
 
+# Reader pages are compressed by Django itself, so they travel small even
+# without a compressing proxy. That is safe here (no BREACH): they carry no
+# secret, no CSRF token and no per-visitor data. Sandbox fragments do carry
+# tokens and echo input, so they are never compressed this way.
 @require_safe
+@gzip_page
 @cache_control(public=True, max_age=60)
 def home(request):
     return cached_page(
@@ -60,6 +66,7 @@ def home(request):
 
 
 @require_safe
+@gzip_page
 @cache_control(public=True, max_age=60)
 def detail(request, slug):
     # Editing any lesson can change this page's outline and prev/next links,
@@ -70,6 +77,7 @@ def detail(request, slug):
 
 
 @require_safe
+@gzip_page
 @cache_control(public=True, max_age=60)
 def search(request):
     """Results depend on the query alone, never on who asks: cacheable."""

@@ -1,5 +1,6 @@
 """Reader pages: one row read, no Markdown work, the same bytes for everyone."""
 
+import gzip
 from unittest import mock
 
 import pytest
@@ -171,3 +172,20 @@ def test_lesson_pages_answer_conditional_requests(client, lessons):
     assert "public" in response["Cache-Control"]
     again = client.get("/lessons/first/", HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize("path", ["/", "/lessons/first/", "/search/?q=hello"])
+def test_reader_pages_are_compressed_without_a_proxy(client, lessons, path):
+    response = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert b"csrfmiddlewaretoken" not in gzip.decompress(response.content)
+
+
+def test_sandbox_fragments_are_never_compressed_by_django(client, lessons):
+    """They carry a CSRF token and echo input: compressing them invites BREACH."""
+    response = client.get(
+        "/sandbox/ninja-gold/", HTTP_ACCEPT_ENCODING="gzip", HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response
