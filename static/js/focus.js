@@ -47,7 +47,7 @@ function sameControl(stage, wanted) {
 }
 
 function landmarkIn(stage) {
-  const preferred = stage.querySelector("[data-autofocus], [aria-invalid='true']");
+  const preferred = stage.querySelector("[data-autofocus]");
   if (preferred) {
     return preferred;
   }
@@ -100,7 +100,10 @@ export function keepFocusInDemos() {
       return;
     }
     stage.dataset.used = "true";
-    const target = (wanted && sameControl(stage, wanted)) || landmarkIn(stage);
+    // A form answered with its errors: the first field to fix, as a
+    // screen reader user expects; otherwise the control just used.
+    const invalid = stage.querySelector("[aria-invalid='true']");
+    const target = invalid || (wanted && sameControl(stage, wanted)) || landmarkIn(stage);
     if (target) {
       focusVisibly(target);
     }
