@@ -120,8 +120,8 @@ class _FileLocks:
             try:
                 fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, offset)
                 return
-            except OSError:
-                # Held by another worker process. fcntl has no timed wait, so
+            except (BlockingIOError, PermissionError):
+                # Held by another worker process (EAGAIN or EACCES). fcntl has no timed wait, so
                 # this polls, with short pauses that grow to 20 ms; only two
                 # processes serving the same visitor at once ever get here.
                 if time.monotonic() >= deadline:

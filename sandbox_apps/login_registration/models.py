@@ -95,10 +95,6 @@ class UserManager(models.Manager):
         email = posted(post_data, "email")
         if not is_valid_email(email):
             errors["email"] = NOT_VALID
-        elif (
-            self.in_sandbox(sandbox).filter(email__iexact=stored_email(email)).exists()
-        ):
-            errors["email"] = EMAIL_TAKEN
 
         # Passwords are taken exactly as typed: spaces can be part of one.
         password = post_data.get("password", "")
@@ -126,7 +122,20 @@ class UserManager(models.Manager):
         if birthday_error:
             errors["birthday"] = birthday_error
 
-        if self.in_sandbox(sandbox).count() >= MAX_USERS:
+        errors.update(self.conflicts(post_data, sandbox))
+        return errors
+
+    def conflicts(self, post_data, sandbox) -> dict[str, str]:
+        """The checks other visitors' requests can change: email taken, sandbox full."""
+        errors = {}
+        email = posted(post_data, "email")
+        users = self.in_sandbox(sandbox)
+        if (
+            is_valid_email(email)
+            and users.filter(email__iexact=stored_email(email)).exists()
+        ):
+            errors["email"] = EMAIL_TAKEN
+        if users.count() >= MAX_USERS:
             errors["form"] = SANDBOX_FULL
         return errors
 
@@ -163,7 +172,7 @@ class UserManager(models.Manager):
         with locked(sandbox):
             # Checked again under the lock: another request may have taken
             # the email or the last place since the first check.
-            errors = self.validate(post_data, sandbox)
+            errors = self.conflicts(post_data, sandbox)
             if errors:
                 return None, errors
             try:
