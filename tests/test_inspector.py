@@ -556,8 +556,8 @@ def test_error_in_a_sandbox_app_marks_the_line_in_its_source(
     shown = oob(htmx(client_500).get(COUNTER))
     chain = as_text(shown)
     assert "KeyError : 'visits'" in chain
-    views = Path(settings.BASE_DIR, "sandbox_apps/session_counter/views.py").read_text()
-    line = views.splitlines().index("    note = counter.count_visit(state)") + 1
+    views = (SANDBOX_ROOT / "session_counter/views.py").read_text().splitlines()
+    line = views.index("    note = counter.count_visit(state)") + 1
     assert (
         f"Raised in index , sandbox_apps/session_counter/views.py line {line}" in chain
     )

@@ -57,7 +57,7 @@ import threading
 import traceback
 from contextlib import ExitStack
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from time import perf_counter
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -290,7 +290,7 @@ class Recording:
         masked = self._masked_values(request, session)
         match = getattr(request, "resolver_match", None)
         redirected = 300 <= response.status_code < 400
-        hop = Hop(
+        return Hop(
             method=request.method,
             path=masked_path(request.get_full_path(), masked),
             status=response.status_code,
@@ -300,6 +300,7 @@ class Recording:
             else "",
             ms=round(self.seconds * 1000, 1),
             htmx=request.headers.get("HX-Request") == "true",
+            **self._route(match, masked),
             view_called=self.view_called
             if self.view_called is not None
             else match is not None,
@@ -308,40 +309,37 @@ class Recording:
             query_count=self.recorder.query_count,
             query_ms=round(self.recorder.query_seconds * 1000, 2),
             templates=[
-                Template(
-                    name=name,
-                    how=how,
-                    by=by,
-                    keys=keys,
-                    spec=self._spec(filename),
-                )
+                Template(name, how, by, keys, spec=self._spec(filename))
                 for name, how, by, keys, filename in self.recorder.templates
             ],
             builtin_templates=self.recorder.builtin_templates,
             session=self._session_diff(session, response),
             error=self._failure(match),
         )
+
+    def _route(self, match, masked: frozenset[str]) -> dict:
+        """The hop's fields about the URL pattern and the view it named."""
         if match is None:
-            return hop
-        urls = sys.modules.get(self.urls_module or "")
-        return replace(
-            hop,
-            route=str(match.route),
-            url_name=match.view_name,
-            urls=locations.url_line(
-                getattr(urls, "__file__", None),
-                str(match.route),
-                match.url_name,
-                self.code_root,
+            # No pattern matched (a 404 before any view): nothing to name.
+            return {}
+        urls = None
+        if self.code_root is not None:
+            urls_file = getattr(
+                sys.modules.get(self.urls_module or ""), "__file__", None
             )
-            if self.code_root
-            else None,
-            arguments=arguments(match, masked),
-            view=locations.view_path(match.func),
-            view_spec=locations.view_spec(match.func, self.code_root)
-            if self.code_root
+            urls = locations.url_line(
+                urls_file, str(match.route), match.url_name, self.code_root
+            )
+        return {
+            "route": str(match.route),
+            "url_name": match.view_name,
+            "urls": urls,
+            "arguments": arguments(match, masked),
+            "view": locations.view_path(match.func),
+            "view_spec": locations.view_spec(match.func, self.code_root)
+            if self.code_root is not None
             else "",
-        )
+        }
 
     def _masked_values(self, request, session) -> frozenset[str]:
         found = set(self.secrets)
