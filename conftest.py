@@ -64,6 +64,16 @@ def course(db, course_rows):
 
 
 @pytest.fixture
+def quick_passwords(settings):
+    """A fast password hasher, for tests whose users only need to log in.
+
+    The site's Argon2 takes a large share of a second per user on a busy
+    machine; how passwords are hashed is tested where it is the subject.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
 def htmx_client(client):
     """A test client whose requests look like htmx's (HX-Request: true)."""
     client.defaults["HTTP_HX_REQUEST"] = "true"

@@ -52,6 +52,8 @@ Sessions keep state on the server.
 SLIDES = 5
 DEMO_SLIDE = 3
 
+pytestmark = pytest.mark.usefixtures("quick_passwords")
+
 
 @pytest.fixture
 def deck(live_server, transactional_db):
