@@ -11,12 +11,15 @@ two hops.
 Embedded demos receive the chain out of band (``hx-swap-oob``) with the
 fragment they asked for; a demo's own page gets it under the app.
 
-Modules:
+Modules, one job each:
 
-- ``recording``: collecting a hop while a request runs (queries, templates),
-  masking secrets, the session diff;
-- ``chain``: keeping a redirect's hops for the request that follows it;
+- ``recording``: a hop as a typed record, made around any request
+  (pure: Django only, no middleware; the exercises use it with
+  ``django.test.Client``, in the browser too). Its docstring is the API;
 - ``locations``: where in the code each step is written, as specs that
   ``sandbox_apps.sources`` shows like a lesson's ``source`` block;
-- ``middleware``: when to record, and where the chain goes.
+- ``chain``: keeping a redirect's hops for the request that follows it;
+- ``panel``: the chain as the reader sees it, with links to the code;
+- ``middleware``: when to record, and where the chain goes;
+- ``views``: the code a step links to.
 """

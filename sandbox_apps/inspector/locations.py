@@ -1,9 +1,10 @@
-"""Where in the sandbox apps' code each step of a hop is written.
+"""Where in the code each step of a hop is written.
 
-A hop names its view, URL pattern and templates as ``sandbox_apps.sources``
-specs ("ninja_gold/views.py:index", a urls.py and a line), so the panel can
-link to the code the way a lesson's ``source`` block shows it. Anything
-outside sandbox_apps/ gets no spec and no link.
+A hop names its view, URL pattern and templates as specs relative to a
+*code root* ("ninja_gold/views.py:index", a urls.py and a line): on the
+site the root is sandbox_apps/ and the panel links each spec to
+``sandbox_apps.sources``; in an exercise it is the learner's project.
+Anything outside the root gets no spec. Pure: only the standard library.
 """
 
 from __future__ import annotations
@@ -11,19 +12,18 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+from dataclasses import dataclass
 from pathlib import Path
-
-from sandbox_apps.registry import SANDBOX_ROOT
 
 
 @functools.lru_cache(maxsize=1024)
-def relative_path(filename: str | None) -> str:
-    """``filename`` relative to sandbox_apps/, or "" when it lies outside."""
+def relative_path(filename: str | None, root: Path) -> str:
+    """``filename`` relative to ``root``, or "" when it lies outside."""
     if not filename:
         return ""
     try:
         path = Path(filename).resolve()
-        root = SANDBOX_ROOT.resolve()
+        root = root.resolve()
     except (OSError, ValueError):
         return ""
     if not path.is_relative_to(root):
@@ -31,12 +31,12 @@ def relative_path(filename: str | None) -> str:
     return path.relative_to(root).as_posix()
 
 
-def view_spec(func) -> str:
-    """A ``source`` spec for a view ("app/views.py:name"), or "" if it is not sandbox code."""
+def view_spec(func, root: Path) -> str:
+    """A spec for a view ("app/views.py:name"), or "" if it is not under ``root``."""
     func = getattr(func, "view_class", func)
     func = inspect.unwrap(func)
     try:
-        path = relative_path(inspect.getsourcefile(func))
+        path = relative_path(inspect.getsourcefile(func), root)
     except TypeError:
         return ""
     qualname = getattr(func, "__qualname__", "")
@@ -60,36 +60,57 @@ def view_path(func) -> str:
     return f"{module}.{name}" if module else name
 
 
-def url_line(urls_file: str | None, route: str, url_name: str | None) -> dict | None:
+@dataclass(frozen=True)
+class UrlLine:
+    """A path() call in a urls.py: the file (a spec), its line and its code."""
+
+    spec: str
+    line: int
+    code: str
+
+
+def url_line(
+    urls_file: str | None, route: str, url_name: str | None, root: Path
+) -> UrlLine | None:
     """Where in the app's urls.py the matched pattern is written.
 
-    ``route`` is the pattern as the app wrote it ("add/", "ninjas/<str:color>/").
-    Found by reading the file: a URL pattern object does not know its line.
+    ``route`` is the whole matched route ("sandbox/ninja-gold/process_money/"):
+    the app's own pattern is the longest one it ends with, or else the one
+    named ``url_name``. Found by reading the file: a URL pattern object does
+    not know its line.
     """
-    path = relative_path(urls_file)
+    path = relative_path(urls_file, root)
     if not path:
         return None
     try:
-        version = (SANDBOX_ROOT / path).stat().st_mtime_ns
+        version = (root / path).stat().st_mtime_ns
     except OSError:
         return None
-    calls = _url_calls(path, version)
-    for wanted in (
-        lambda call: call[0] == route,
-        lambda call: url_name and call[1] == url_name,
-    ):
-        for call in calls:
-            if wanted(call):
-                return {"spec": path, "line": call[2], "code": call[3]}
+    calls = _url_calls(root / path, version)
+    # The app's pattern follows the prefix its include() was mounted under.
+    by_route = [
+        call
+        for call in calls
+        if call[0] and (route == call[0] or route.endswith("/" + call[0]))
+    ]
+    if by_route:
+        found = max(by_route, key=lambda call: len(call[0] or ""))
+        return UrlLine(path, found[2], found[3])
+    for call in calls:
+        if url_name and call[1] == url_name:
+            return UrlLine(path, call[2], call[3])
     return None
 
 
 @functools.lru_cache(maxsize=64)
 def _url_calls(
-    path: str, version: int
+    path: Path, version: int
 ) -> tuple[tuple[str | None, str | None, int, str], ...]:
     """Every path()/re_path() call in a urls.py: (route, name, line, source)."""
-    text = (SANDBOX_ROOT / path).read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ()
     try:
         tree = ast.parse(text)
     except SyntaxError:
