@@ -30,14 +30,14 @@ from .slides import split_slides
 # rendered again by ``sync_content``.
 RENDERER_VERSION = 4
 
-# Real lessons are 5-15 KB. Python-Markdown needs 0.3-0.5 s of CPU for
-# 20,000 characters of ordinary lesson text (more on a loaded machine,
-# where cores share caches), so text at the cap renders within the CPU
-# limit; bench/render.py measures it.
-DEFAULT_MAX_CHARS = 20_000
-# CPU seconds one lesson may take to render: the longest real lesson
-# takes about a quarter of it. Text that takes longer is refused, never
-# rendered on a busy server and refused on a quiet one.
+# Real lessons are 5-15 KB. Ordinary lesson text costs Python-Markdown
+# about 0.1 s of CPU per 12,000 characters (0.42 s for 50,000 on a loaded
+# machine), so any real lesson at the cap renders with room to spare,
+# while the inputs that grow much faster than their length are refused at
+# the CPU limit. bench/render.py measures both.
+DEFAULT_MAX_CHARS = 40_000
+# CPU seconds one lesson may take to render. Text that takes longer is
+# refused, and refused on a quiet server as on a busy one.
 DEFAULT_CPU_SECONDS = 1.0
 
 
