@@ -404,7 +404,7 @@ COURSEWARE_CONTENT_DIR = Path(
 # The largest lesson body accepted, in characters, and the CPU time rendering
 # it may take (CPU, not wall time, so a busy server gives the same verdict;
 # 0 renders in the process itself, without limits). See bench/render.py.
-COURSEWARE_MAX_LESSON_CHARS = env_int("COURSEWARE_MAX_LESSON_CHARS", 20_000)
+COURSEWARE_MAX_LESSON_CHARS = env_int("COURSEWARE_MAX_LESSON_CHARS", 40_000)
 COURSEWARE_RENDER_CPU_SECONDS = float(
     os.environ.get("COURSEWARE_RENDER_CPU_SECONDS", "1")
 )

@@ -160,6 +160,10 @@ def new_code() -> str:
 
 
 class PresentationQuerySet(models.QuerySet):
+    def with_code(self, code: str):
+        # Codes are shown in capitals but typed however a student types them.
+        return self.filter(code=code.upper())
+
     def live(self):
         """Not ended, and moved recently enough that someone is still presenting."""
         cutoff = timezone.now() - Presentation.IDLE_LIMIT

@@ -8,6 +8,7 @@ and no database.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import re
@@ -29,14 +30,14 @@ from .slides import split_slides
 # rendered again by ``sync_content``.
 RENDERER_VERSION = 4
 
-# Real lessons are 5-15 KB. Python-Markdown needs 0.3-0.5 s of CPU for
-# 20,000 characters of ordinary lesson text (more on a loaded machine,
-# where cores share caches), so text at the cap renders within the CPU
-# limit; bench/render.py measures it.
-DEFAULT_MAX_CHARS = 20_000
-# CPU seconds one lesson may take to render: the longest real lesson
-# takes about a quarter of it. Text that takes longer is refused, never
-# rendered on a busy server and refused on a quiet one.
+# Real lessons are 5-15 KB. Ordinary lesson text costs Python-Markdown
+# about 0.1 s of CPU per 12,000 characters (0.42 s for 50,000 on a loaded
+# machine), so any real lesson at the cap renders with room to spare,
+# while the inputs that grow much faster than their length are refused at
+# the CPU limit. bench/render.py measures both.
+DEFAULT_MAX_CHARS = 40_000
+# CPU seconds one lesson may take to render. Text that takes longer is
+# refused, and refused on a quiet server as on a busy one.
 DEFAULT_CPU_SECONDS = 1.0
 
 
@@ -106,7 +107,7 @@ def render(
         raise AuthoringError(["The lesson contains a NUL character."])
     if cpu_seconds <= 0 or not limits.can_fork():
         return convert(text)
-    _load_extensions()
+    warm_up()
     return limits.run_limited(convert, text, cpu_seconds=cpu_seconds)
 
 
@@ -119,14 +120,44 @@ def render_lesson(text: str) -> Rendered:
     )
 
 
-@functools.cache
-def _load_extensions() -> None:
-    """Import every extension once, in the parent, before the first fork.
+# Fenced-code languages loaded before the first fork; others still work,
+# each loaded in the child at a small cost to its CPU time.
+WARM_LANGUAGES = (
+    "python",
+    "html+django",
+    "django",
+    "html",
+    "console",
+    "text",
+    "css",
+    "javascript",
+)
 
-    A child forked while another thread holds an import lock would wait for
-    it forever; done here, on first use, rather than at import time.
+
+@functools.cache
+def warm_up() -> None:
+    """Do, once per process, the work every first render does, before any fork.
+
+    The first render in a process imports Markdown extensions and Pygments
+    lexers, loads the URL configuration (a demo's URL) and compiles
+    templates: about 1.7 s of CPU against 0.1 s for the lesson itself. Done
+    here in the parent, forked children inherit it, so a child's CPU time
+    measures the lesson alone. It also means no child is forked while
+    another thread holds an import lock it would then wait on forever.
+    Called on first use, never at import.
     """
-    make_markdown(Conversion(token="warmup")).convert("warm *up*\n\n```python\nx\n```")
+    from sandbox_apps.registry import all_demos
+
+    fences = "".join(f"```{language}\nx = 1\n```\n\n" for language in WARM_LANGUAGES)
+    blocks = "".join(
+        f"/// demo | {demo.slug}\n///\n\n/// source | {demo.source_files[0]}\n///\n\n"
+        for demo in list(all_demos().values())[:1]
+        if demo.source_files
+    )
+    # A demo whose file went missing is the lesson's problem, reported
+    # when a lesson shows it; warming up did its work all the same.
+    with contextlib.suppress(AuthoringError):
+        convert(f"## Warm *up*\n\n{fences}{blocks}/// notes\nNotes.\n///\n")
 
 
 def convert(text: str) -> Rendered:

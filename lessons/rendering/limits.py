@@ -67,8 +67,8 @@ def run_limited(
     if child.exitcode in (-signal.SIGPROF, -signal.SIGXCPU):
         raise AuthoringError(
             [
-                f"Rendering needed more than {cpu_seconds:g} s of CPU time. "
-                "Look for deeply nested lists, brackets or quotes."
+                f"Rendering needed more than {cpu_seconds:g} s of CPU time. Look for "
+                "deeply nested lists, brackets or quotes, or split the lesson in two."
             ]
         )
     if outcome == "stalled":

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from lessons.content import parse_file, sync
+from lessons.content import parse_file
 from lessons.models import Lesson
 from lessons.rendering import resolve_source
 from sandbox_apps.registry import all_demos
@@ -76,8 +76,8 @@ def lessons(course):
     return list(Lesson.objects.all())
 
 
-def test_every_lesson_file_syncs_without_authoring_errors(db):
-    report = sync(settings.COURSEWARE_CONTENT_DIR)
+def test_every_lesson_file_syncs_without_authoring_errors(course_rows):
+    _, report = course_rows
     assert report.errors == {}
     assert len(report.created) == len(lesson_files())
 

@@ -1,12 +1,14 @@
 """lessons.rendering: Markdown in, sanitized HTML out, authoring errors loud."""
 
 import resource
+import sys
 import time
 
 import pytest
 
 from lessons.rendering import (
     AuthoringError,
+    api,
     limits,
     pygments_css,
     render,
@@ -256,3 +258,20 @@ def test_pygments_css_has_a_light_and_a_dark_theme_that_follow_the_system():
 def test_the_committed_pygments_css_matches_the_generator(settings):
     committed = (settings.BASE_DIR / "static" / "css" / "pygments.css").read_text()
     assert committed == pygments_css(), "Run: python manage.py pygments_css"
+
+
+def modules_imported_by_rendering(text: str) -> list[str]:
+    before = set(sys.modules)
+    api.convert(text)
+    return sorted(set(sys.modules) - before)
+
+
+def test_forked_renders_inherit_the_warm_up_instead_of_importing_again():
+    """A child's CPU time must measure the lesson, not the first render's imports."""
+    api.warm_up()
+    lesson = (
+        "## Code\n\n```python\nx = 1\n```\n\n"
+        "/// demo | session-counter\n///\n\n/// source | session_counter/views.py\n///\n"
+    )
+    imported = limits.run_limited(modules_imported_by_rendering, lesson, cpu_seconds=5)
+    assert imported == []
