@@ -27,7 +27,7 @@ from .slides import split_slides
 
 # Bump when the HTML this package produces changes, so stored lessons are
 # rendered again by ``sync_content``.
-RENDERER_VERSION = 4
+RENDERER_VERSION = 5
 
 # Real lessons are 5-15 KB; the cap leaves room for four times the longest
 # while keeping every body under the CPU limit (see bench/render.py).

@@ -43,8 +43,8 @@ for (const block of blocks) {
       button.after(note);
     }
   });
-  link.before(button, " ");
-  link.textContent = "or on its own page";
+  link.before(button, " or ");
+  link.firstChild.textContent = "work on it on its own page";
   // A learner who left an exercise open finds it open again after a reload.
   if (localStorage.getItem(`courseware.exercise.${block.dataset.exercise}.open`) === "1") button.click();
 }
