@@ -151,7 +151,16 @@ function statusClass(status) {
 }
 
 function renderHop(hop, difference) {
-  const marked = difference ? h("p", { class: "hop-difference" }, "First difference from the model answer: ", code(difference.field), ": yours ", code(difference.mine), ", the model answer's ", code(difference.reference)) : null;
+  // The first difference between the learner's trace and the model answer's, marked on both sides.
+  const marked = difference
+    ? h(
+        "p",
+        { class: "hop-difference" },
+        "First difference: ",
+        code(difference.field),
+        difference.onReference ? [" is ", code(difference.reference), " here; yours is ", code(difference.mine)] : [" is ", code(difference.mine), " here; the model answer's is ", code(difference.reference)],
+      )
+    : null;
   const steps = h("dl", { class: "hop-steps" });
   steps.append(
     step(
@@ -411,7 +420,7 @@ class Exercise {
     this.solution = h("div", { class: "exercise-solution" });
     this.solutionNote = h("p", { class: "exercise-note" });
     const help = h("div", { class: "exercise-help" });
-    if (b.hints.length) help.append(h("h4", {}, "Hints"), this.hintList, this.hintButton);
+    if (b.hints.length) help.append(h("h3", {}, "Hints"), this.hintList, this.hintButton);
     if (!this.playground) help.append(this.solutionButton, this.solutionNote, this.solution);
 
     this.results = h("div", { class: "exercise-results", "aria-live": "polite" });
@@ -541,7 +550,7 @@ class Exercise {
     const all = report.passed === report.total;
     this.setStatus(all ? `All ${report.total} requirements pass. Well done!` : `${report.passed} of ${report.total} requirements pass.`);
     this.results.replaceChildren(
-      h("h4", {}, "Requirements"),
+      h("h3", {}, "Requirements"),
       h("ol", { class: "exercise-requirements" }, report.results.map((result) => this.renderResult(result))),
     );
     if (all) recordPassed(this.slug, this.bundle.lesson, (this.block.dataset.lessonExercises || this.slug).split(" "));
@@ -558,8 +567,8 @@ class Exercise {
           h(
             "div",
             { class: passed || !reference ? "exercise-trace-one" : "exercise-trace-pair" },
-            h("div", {}, h("h5", {}, "Your code"), h("ol", { class: "inspector-chains" }, renderChain(result.trace, result.difference, null))),
-            !passed && reference ? h("div", {}, h("h5", {}, "The model answer"), h("ol", { class: "inspector-chains" }, renderChain(reference, result.difference ? { ...result.difference, mine: result.difference.reference, reference: result.difference.mine, field: result.difference.field, theirs: true } : null, null))) : null,
+            h("div", {}, h("h4", {}, "Your code"), h("ol", { class: "inspector-chains" }, renderChain(result.trace, result.difference, null))),
+            !passed && reference ? h("div", {}, h("h4", {}, "The model answer"), h("ol", { class: "inspector-chains" }, renderChain(reference, result.difference ? { ...result.difference, onReference: true } : null, null))) : null,
           ),
         )
       : null;
@@ -626,7 +635,7 @@ class Exercise {
   showSolution() {
     if (!this.checked) return;
     this.solution.replaceChildren(
-      h("h4", { tabindex: "-1" }, "The model answer"),
+      h("h3", { tabindex: "-1" }, "The model answer"),
       Object.entries(this.bundle.solution).map(([path, text]) => h("figure", {}, h("figcaption", {}, code(path)), h("pre", { tabindex: "0" }, code(text)))),
     );
     this.solution.firstChild.focus();
@@ -679,7 +688,7 @@ function renderResolution(reply) {
 
 function renderRendering(reply) {
   if (!reply.ok) return h("div", { role: "alert" }, h("p", {}, reply.error?.line ? `Line ${reply.error.line}: ` : "", reply.error?.message || "The template could not be rendered."));
-  return h("div", {}, h("h4", {}, "Output"), h("pre", { class: "exercise-output", tabindex: "0" }, code(reply.output)));
+  return h("div", {}, h("h3", {}, "Output"), h("pre", { class: "exercise-output", tabindex: "0" }, code(reply.output)));
 }
 
 // --- Entry point, called by loader.js. --------------------------------------
