@@ -691,7 +691,15 @@ function renderRendering(reply) {
   return h("div", {}, h("h3", {}, "Output"), h("pre", { class: "exercise-output", tabindex: "0" }, code(reply.output)));
 }
 
-// --- Entry point, called by loader.js. --------------------------------------
+// --- Entry points, called by loader.js. -------------------------------------
+
+// Start Python for an exercise that scrolled into view, before the learner
+// opens it (loader.js does this only for learners who have opened one before,
+// so a first-time reader never downloads the runtime by scrolling past).
+export function prestart(urls, app) {
+  runtimeFor(app, urls);
+  editorModule ||= import(urls.editor);
+}
 
 let editorModule = null;
 let stylesheet = null;
@@ -709,7 +717,12 @@ export async function mount(block, urls) {
   const bundle = await response.json();
   const [editor] = await Promise.all([editorModule, stylesheet]);
   const exercise = new Exercise(block, urls, bundle, editor);
-  localStorage.setItem(`courseware.exercise.${bundle.slug}.open`, "1");
+  try {
+    localStorage.setItem(`courseware.exercise.${bundle.slug}.open`, "1");
+    localStorage.setItem("courseware.exercises.used", "1");
+  } catch {
+    // Not remembered: the exercise still works.
+  }
   await exercise.open();
   return exercise;
 }

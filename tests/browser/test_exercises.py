@@ -128,6 +128,14 @@ def test_learner_writes_the_solution_checks_it_and_finds_it_after_a_reload(
     kept = editor_of(page, first_path)
     expect(kept).to_contain_text(first_text.strip().splitlines()[-1].strip())
     assert progress(page)["exercises"][SLUG]["passed"] is True
+
+    # Closed again, the exercise starts Python as soon as it scrolls into
+    # view, for a learner who has opened one before (the runtime is cached).
+    page.evaluate(f"localStorage.removeItem('courseware.exercise.{SLUG}.open')")
+    page.goto(url)
+    assert not page.workers
+    with page.expect_worker(timeout=START):
+        block.scroll_into_view_if_needed()
     assert not errors, errors
 
 
