@@ -99,8 +99,6 @@ def run_download(exercise, editable, tmp_path) -> list[tuple[str, str, str]]:
 DOWNLOADS = [
     ("ninja-gold-3", "starter"),  # the session, redirects, random gold
     ("ninja-gold-3", "solution"),  # every line PASS
-    ("routes-converter", "starter"),  # a 404 from the resolver
-    ("templates-loop", "starter"),  # templates used, inheritance
     ("email-validation-3", "starter"),  # a model without migrations
     ("login-registration-2", "starter"),  # errors raised in the learner's view, hashing
 ]
