@@ -57,6 +57,13 @@ def main():
         data={"place": "cave", "csrfmiddlewaretoken": token(page["body"])},
     )
     seen["broken_check"] = call(op="check", reference=projects["gold"]["reference"])
+    exiting = gold["ninja_gold/views.py"].replace(
+        "    gold = request.session.get",
+        "    raise SystemExit(3)\n    gold = request.session.get",
+        1,
+    )
+    seen["exit_load"] = load("gold", **{"ninja_gold/views.py": exiting})
+    seen["exit"] = call(op="request", method="GET", path="/")
     seen["syntax"] = load("gold", **{"ninja_gold/views.py": "def index(:\n"})
     seen["request_after_syntax"] = call(op="request", method="GET", path="/")
     edited = gold["ninja_gold/templates/ninja_gold/index.html"].replace(

@@ -118,6 +118,14 @@ def test_a_check_reports_the_error_and_the_first_difference(seen):
     assert results["ProcessMoney.test_get_is_refused"]["difference"] is None
 
 
+def test_sys_exit_in_a_view_is_a_result_not_a_crash(seen):
+    assert seen["exit_load"]["ok"]
+    error = seen["exit"]["error"]
+    assert seen["exit"]["ok"] is False
+    assert error["type"] == "SystemExit"
+    assert error["traceback"][-1]["path"] == "ninja_gold/views.py"
+
+
 def test_a_syntax_error_is_a_result_not_a_crash(seen):
     syntax = seen["syntax"]
     assert syntax["ok"] is False
