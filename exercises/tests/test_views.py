@@ -99,6 +99,15 @@ def test_the_bundle_holds_everything_the_browser_needs(client, gold):
     assert data["playground"] is None
 
 
+def test_the_bundle_is_compressed_for_browsers_that_ask(client, gold):
+    url = reverse("exercises:bundle", args=[gold.slug])
+    plain = client.get(url, {"v": gold.version})
+    packed = client.get(url, {"v": gold.version}, headers={"accept-encoding": "gzip"})
+    assert packed["Content-Encoding"] == "gzip"
+    assert len(packed.content) * 2 < len(plain.content)
+    assert "Accept-Encoding" in packed["Vary"]
+
+
 def test_an_old_bundle_version_redirects_to_the_current_one(client, gold):
     url = reverse("exercises:bundle", args=[gold.slug])
     response = client.get(url, {"v": "000000000000"})
