@@ -157,6 +157,7 @@ def _configure() -> None:
         from django.utils.functional import empty
 
         settings._wrapped = empty
+        _empty_registry()
         playground.configured_here = False
     # The learner's settings.py, as their machine would read it...
     module = importlib.import_module("project.settings")
@@ -200,9 +201,7 @@ def _rebuild_registry() -> None:
         settings.INSTALLED_APPS = installed
     for label in {state.app, old_app} - {""}:
         apps.all_models[label].clear()
-    apps.app_configs = {}
-    apps.apps_ready = apps.models_ready = apps.ready = apps.loading = False
-    apps.clear_cache()
+    _empty_registry()
     apps.populate(settings.INSTALLED_APPS)
     clear_url_caches()
     set_urlconf(None)
@@ -211,6 +210,15 @@ def _rebuild_registry() -> None:
     engines._templates = None
     engines._engines = {}
     engines.__dict__.pop("templates", None)
+
+
+def _empty_registry() -> None:
+    """Forget every app config, so populate() builds the registry again."""
+    from django.apps import apps
+
+    apps.app_configs = {}
+    apps.apps_ready = apps.models_ready = apps.ready = apps.loading = False
+    apps.clear_cache()
 
 
 def _import_project() -> None:
