@@ -89,12 +89,20 @@ def load(app: str, files: dict[str, str]) -> dict:
         _import_project()
     except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
         state.load_error = describe_error(error, state.root)
-        return {"ok": False, "restart": False, "error": state.load_error}
-    if app_changed or models_before != files.get(f"{app}/models.py") or not _has_db():
+        return {
+            "ok": False,
+            "restart": False,
+            "fresh_database": False,
+            "error": state.load_error,
+        }
+    fresh = (
+        app_changed or models_before != files.get(f"{app}/models.py") or not _has_db()
+    )
+    if fresh:
         _new_database()
         state.client = None
     state.loaded = True
-    return {"ok": True, "restart": False, "error": None}
+    return {"ok": True, "restart": False, "fresh_database": fresh, "error": None}
 
 
 def _check_files(app: str, files: dict[str, str]) -> None:
