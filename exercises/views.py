@@ -99,7 +99,9 @@ def _highlighted(path: str, text: str) -> str:
     language = packaging.language(path)
     lexer = get_lexer_by_name(LEXERS.get(language, language))
     # Pygments escapes every character of the file it is given.
-    return highlight(text, lexer, HtmlFormatter(cssclass="highlight"))
+    html = highlight(text, lexer, HtmlFormatter(cssclass="highlight"))
+    # A long line scrolls sideways: keyboard users must be able to reach it.
+    return html.replace("<pre>", '<pre tabindex="0">', 1)
 
 
 def _lesson(slug: str):

@@ -29,6 +29,7 @@ def test_the_page_works_without_javascript(client, gold):
         assert requirement.replace('"', "&quot;") in html
     # Files are shown read-only and highlighted; hints and the solution are folded.
     assert "ninja_gold/views.py" in html and 'class="highlight"' in html
+    assert html.count('<pre tabindex="0">') == html.count("<pre")
     assert html.count("<details>") == len(gold.hints) + 1
     assert "<script" not in html.split("<body", 1)[1].split("</footer>")[0]
     assert reverse("exercises:page", args=["ninja-gold-1"]) in html
