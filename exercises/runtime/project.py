@@ -60,6 +60,9 @@ class State:
     client = None
     # The app INSTALLED_APPS names now: the registry swaps it for the next one.
     app_in_settings = ""
+    # The (app, models.py) the preview's tables were made for: a load that
+    # failed half-way must not count as having changed them.
+    database_for: tuple[str, str | None] | None = None
 
 
 state = State()
@@ -75,8 +78,6 @@ def load(app: str, files: dict[str, str]) -> dict:
         state.root = Path(tempfile.mkdtemp(prefix="exercise-")).resolve()
         sys.path.insert(0, str(state.root))
         set_root(state.root)
-    models_before = state.files.get(f"{app}/models.py")
-    app_changed = app != state.app
     _write(files)
     _forget_project_modules()
     state.app, state.files = app, dict(files)
@@ -95,11 +96,11 @@ def load(app: str, files: dict[str, str]) -> dict:
             "fresh_database": False,
             "error": state.load_error,
         }
-    fresh = (
-        app_changed or models_before != files.get(f"{app}/models.py") or not _has_db()
-    )
+    wanted = (app, files.get(f"{app}/models.py"))
+    fresh = state.database_for != wanted or not _has_db()
     if fresh:
         _new_database()
+        state.database_for = wanted
         state.client = None
     state.loaded = True
     return {"ok": True, "restart": False, "fresh_database": fresh, "error": None}

@@ -155,6 +155,7 @@ def test_the_preview_keeps_its_rows_across_a_check(seen):
 
 
 def test_a_model_change_starts_an_empty_preview_database(seen):
+    assert seen["half_load"]["ok"] is False
     assert seen["models_changed"]["ok"]
     assert seen["models_changed"]["fresh_database"] is True
     after = seen["after_models"]
