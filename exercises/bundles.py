@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from django.conf import settings
-
 from . import packaging, registry
 from .registry import Exercise
 
@@ -75,6 +73,6 @@ def hints_html(exercise: Exercise) -> list[str]:
 @lru_cache(maxsize=512)
 def _markdown(text: str) -> str:
     # The lessons' own renderer: the same Markdown, the same sanitizing.
-    from lessons.rendering import render
+    from lessons.rendering import render_lesson
 
-    return render(text, timeout=settings.COURSEWARE_RENDER_TIMEOUT).html
+    return render_lesson(text).html

@@ -120,8 +120,7 @@ def runtime_files() -> dict[str, Path]:
         "sandbox_apps/__init__.py",
         "sandbox_apps/inspector/__init__.py",
         "sandbox_apps/inspector/recording.py",
-        # recording.py reads SANDBOX_ROOT from here (for the demos' error lines).
-        "sandbox_apps/registry.py",
+        "sandbox_apps/inspector/locations.py",
     ):
         files[name] = REPO_ROOT / name
     return files

@@ -5,7 +5,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -67,6 +67,21 @@ def test_purge_deletes_only_sandboxes_idle_longer_than_the_limit(settings):
     call_command("purge_sandboxes", stdout=out)
     assert list(Sandbox.objects.all()) == [active]
     assert not Sandbox.objects.filter(pk=idle.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("arguments", "limit"), [(["--days", "0"], 7), (["--days", "-3"], 7), ([], 0)]
+)
+def test_purge_refuses_a_limit_under_one_day_and_deletes_nothing(
+    settings, arguments, limit
+):
+    settings.COURSEWARE_SANDBOX_MAX_IDLE_DAYS = limit
+    Sandbox.objects.create(last_seen_at=timezone.now() - timedelta(days=8))
+    Sandbox.objects.create()
+    with pytest.raises(CommandError, match="--days must be at least 1"):
+        call_command("purge_sandboxes", *arguments, stdout=StringIO())
+    assert Sandbox.objects.count() == 2
 
 
 @pytest.mark.django_db

@@ -13,6 +13,10 @@ its readable form), so typing either one finds the other.
 
 import re
 
+# The one message for an address that fails the rule, in both apps (the
+# assignments' wording).
+NOT_VALID = "Email is not valid!"
+
 # The longest address the mail protocol (SMTP) can carry. Checked before the
 # pattern, so the pattern never works on a huge input.
 EMAIL_MAX_LENGTH = 254

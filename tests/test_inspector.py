@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from sandbox_apps.inspector import locations, middleware, recording
+from sandbox_apps.inspector import chain, locations, middleware, recording
 from sandbox_apps.inspector.locations import UrlLine
 from sandbox_apps.inspector.recording import Field, Recording, SessionChange, Value
 from sandbox_apps.ninja_gold import game
@@ -281,10 +281,18 @@ def test_following_a_redirect_leaves_the_session_unwritten(client, db):
     )
 
 
-def test_a_click_that_lands_while_a_redirect_is_followed_is_kept(
-    client, db, monkeypatch
+def test_a_click_that_lands_while_a_redirect_is_followed_waits_its_turn(
+    client, db, monkeypatch, settings
 ):
-    """Another tab's move, saved while this GET runs, survives the GET."""
+    """Another tab's move cannot slip in while this GET runs, and is not lost.
+
+    The session lock (sandbox_apps/session_lock.py) makes it wait for the
+    GET. Sent from inside the GET, in the same thread, it cannot get its
+    turn, so with a short wait it is refused (429) and changes nothing; sent
+    again afterwards, it counts. Parallel clicks on real servers are in
+    tests/test_session_write_lock.py.
+    """
+    settings.COURSEWARE_SESSION_LOCK_WAIT = 0.05
     client = htmx(client, GOLD_STAGE)
     client.get(GOLD)
     token = csrf(client)
@@ -297,10 +305,7 @@ def test_a_click_that_lands_while_a_redirect_is_followed_is_kept(
     moves_during_get = []
 
     def load_while_another_click_lands(session):
-        # The GET has read the session by now; the other tab's POST commits
-        # before the GET answers, as it can when both run at once.
         if not moves_during_get:
-            moves_during_get.append("started")
             moves_during_get.append(
                 other_tab.post(
                     f"{GOLD}process_money/",
@@ -313,7 +318,12 @@ def test_a_click_that_lands_while_a_redirect_is_followed_is_kept(
     client.get(GOLD)
     monkeypatch.setattr(game, "load", real_load)
 
-    assert moves_during_get[1].status_code == 302
+    assert moves_during_get[0].status_code == 429
+    assert client.session["ninja_gold"]["moves"] == 1
+    again = other_tab.post(
+        f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": token}
+    )
+    assert again.status_code == 302
     assert client.session["ninja_gold"]["moves"] == 2
 
 
@@ -336,6 +346,26 @@ def test_a_first_visits_redirect_still_joins_its_chain(db):
     assert posted.status_code == 302
     chain = as_text(oob(client.get(GOLD), "demo-ninja-gold-1"))
     assert "POST /sandbox/ninja-gold/process_money/ 302" in chain
+
+
+def test_a_cache_that_is_down_costs_the_chain_never_the_click(client, db, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    for method in ("get", "set", "delete"):
+        monkeypatch.setattr(chain.cache, method, down)
+    client = htmx(client, GOLD_STAGE)
+    client.get(GOLD)
+    posted = client.post(
+        f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": csrf(client)}
+    )
+    assert posted.status_code == 302
+    followed = client.get(GOLD)
+    assert followed.status_code == 200
+    assert "GET /sandbox/ninja-gold/ 200 OK" in as_text(
+        oob(followed, "demo-ninja-gold-1")
+    )
+    assert client.session["ninja_gold"]["moves"] == 1
 
 
 def test_a_bad_number_shows_its_400_and_no_session_change(client, db):
@@ -526,7 +556,11 @@ def test_error_in_a_sandbox_app_marks_the_line_in_its_source(
     shown = oob(htmx(client_500).get(COUNTER))
     chain = as_text(shown)
     assert "KeyError : 'visits'" in chain
-    assert "Raised in index , sandbox_apps/session_counter/views.py line 21" in chain
+    views = Path(settings.BASE_DIR, "sandbox_apps/session_counter/views.py").read_text()
+    line = views.splitlines().index("    note = counter.count_visit(state)") + 1
+    assert (
+        f"Raised in index , sandbox_apps/session_counter/views.py line {line}" in chain
+    )
     assert '<span class="hll">' in shown
 
 

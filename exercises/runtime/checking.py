@@ -114,6 +114,16 @@ class InWrittenOrder(unittest.TestLoader):
     things to build, so they are shown and run in that order.
     """
 
+    def loadTestsFromModule(self, module, *, pattern=None):
+        cases = [
+            value
+            for value in vars(module).values()
+            if isinstance(value, type)
+            and issubclass(value, unittest.TestCase)
+            and value.__module__ == module.__name__
+        ]
+        return self.suiteClass(self.loadTestsFromTestCase(case) for case in cases)
+
     def getTestCaseNames(self, testCaseClass):
         names = []
         for klass in reversed(testCaseClass.__mro__):

@@ -9,11 +9,11 @@ listening: the preview's request, or the check that is running.
 
 from __future__ import annotations
 
-import inspect
+from dataclasses import asdict
 from pathlib import Path
-from time import perf_counter
 
 from . import recorder as inspector
+from .checking import describe_error
 
 # Session keys Django and the runtime keep for themselves: not the learner's data.
 PRIVATE_PREFIX = "_"
@@ -42,37 +42,44 @@ class listening:
 class TraceMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        inspector.install_template_hook()
 
     def __call__(self, request):
         if not _listeners:
             return self.get_response(request)
-        request._exercise_view_called = False
-        request._exercise_exception = None
         session = getattr(request, "session", None)
-        before_key = session.session_key if session is not None else None
         before = learner_session(session)
-        recorder = inspector.Recorder()
-        started = perf_counter()
-        with inspector.recording(recorder):
+        before_key = getattr(session, "session_key", None)
+        run = inspector.Recording(session=session, code_root=_root)
+        # Until process_view says otherwise: CSRF may refuse before the view.
+        run.view_called = False
+        request._exercise_recording = run
+        # The view's exception never escapes (Django turns it into a 500
+        # inside this call); process_exception below hands it to the run.
+        with run:
             response = self.get_response(request)
-        elapsed = perf_counter() - started
-        hop = build_hop(request, response, recorder, session, before, before_key)
-        hop["ms"] = round(elapsed * 1000, 1)
+        hop = run.hop(request, response).as_dict()
+        hop["view_file"] = hop["view_spec"].split(":")[0]
+        hop["session"] = session_diff(session, before, before_key, response)
+        hop["error"] = (
+            describe_error(run.exception, _root)
+            if run.exception is not None and _root is not None
+            else None
+        )
         for hops in _listeners:
             hops.append(hop)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         # Last in line: reaching here means no middleware (CSRF) refused first.
-        request._exercise_view_called = True
+        request._exercise_recording.view_called = True
 
     def process_exception(self, request, exception):
-        request._exercise_exception = exception
+        request._exercise_recording.failed(exception)
         return None
 
 
 def learner_session(session) -> dict:
+    """The learner's session keys (not Django's own "_" ones), frozen as they are now."""
     if session is None:
         return {}
     return inspector.snapshot(
@@ -84,79 +91,22 @@ def learner_session(session) -> dict:
     )
 
 
-def build_hop(request, response, recorder, session, before, before_key) -> dict:
-    from .checking import describe_error
+def session_diff(session, before: dict, before_key, response) -> dict | None:
+    """The whole session's change, in the inspector's shape (key "": every key).
 
-    masked_values = {before_key, request.META.get("CSRF_COOKIE")}
-    if session is not None:
-        masked_values.add(session.session_key)
-    masked_values |= inspector.secret_form_values(request)
-    masked = frozenset(v for v in masked_values if isinstance(v, str) and v)
-
-    status = response.status_code
-    hop = {
-        "method": request.method,
-        "path": inspector.shorten(request.get_full_path(), 100),
-        "status": status,
-        "reason": response.reason_phrase,
-        "location": response.get("Location", "") if 300 <= status < 400 else "",
-        "route": "",
-        "url_name": "",
-        "arguments": [],
-        "view": "",
-        "view_file": "",
-        "view_called": bool(getattr(request, "_exercise_view_called", False)),
-        "data": inspector.form_data(request, masked),
-        "queries": inspector.describe_queries(recorder, masked, ("django_session",)),
-        "query_count": recorder.query_count,
-        "templates": [
-            {key: template[key] for key in ("name", "how", "by", "keys")}
-            for template in recorder.templates
-        ],
-        "session": None,
-        "error": None,
-        "ms": 0.0,
+    A demo keeps all its state under one key; a learner's app may use
+    several (gold, moves, log), so every key is compared.
+    """
+    if session is None:
+        return None
+    after_key = getattr(session, "session_key", None)
+    changes = inspector.session_changes(before, learner_session(session))
+    return {
+        "key": "",
+        "changes": [asdict(change) for change in changes],
+        "saved": response.status_code < 500,
+        "rotated": bool(before_key and after_key and before_key != after_key),
     }
-    match = getattr(request, "resolver_match", None)
-    if match is not None:
-        func = match.func
-        captured = (
-            match.captured_kwargs if match.captured_kwargs is not None else match.kwargs
-        )
-        hop.update(
-            route=str(match.route),
-            url_name=match.view_name or "",
-            arguments=[
-                {
-                    "name": str(name),
-                    "text": inspector.shorten(repr(value)),
-                    "type": type(value).__name__,
-                }
-                for name, value in [*enumerate(match.args), *captured.items()]
-            ],
-            view=f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', getattr(func, '__name__', ''))}",
-            # The decorators (@require_POST) wrap the view; the file is the view's own.
-            view_file=_project_file(getattr(inspect.unwrap(func), "__code__", None)),
-        )
-    if session is not None:
-        after = learner_session(session)
-        hop["session"] = {
-            "changes": inspector.session_changes(before, after),
-            "rotated": bool(
-                before_key and session.session_key and before_key != session.session_key
-            ),
-        }
-    exception = getattr(request, "_exercise_exception", None)
-    if exception is not None and _root is not None:
-        hop["error"] = describe_error(exception, _root)
-    return hop
-
-
-def _project_file(code) -> str:
-    if code is None or _root is None:
-        return ""
-    path = Path(code.co_filename).resolve()
-    return path.relative_to(_root).as_posix() if path.is_relative_to(_root) else ""
 
 
 # What may differ between two runs of the same correct code: timings, and the

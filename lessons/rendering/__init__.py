@@ -15,6 +15,8 @@ The modules, one job each:
 - ``sanitize``: the trust boundary, an nh3 allowlist;
 - ``slides``: cutting the page into slides and moving notes onto them;
 - ``limits``: the forked child with its CPU-time and memory limits;
+- ``inputs``: a digest of everything a rendering depends on, so an
+  unchanged lesson is not rendered again;
 - ``preview``: the admin's live preview;
 - ``code_styles``: the Pygments stylesheet for both themes.
 
@@ -27,6 +29,9 @@ Adding a block (for example ``/// exercise | slug``):
    ``conversion.record(self.NAME, value)`` for what it used; it appears in
    ``Rendered.used["exercise"]``. The HTML ``fill`` returns is placed after
    sanitizing, so build it from escaped values only (a template does that).
+   If the HTML depends on files (as ``source`` does), return their bytes
+   or a digest of them from the classmethod ``inputs(argument)``, so that
+   ``sync_content`` renders the lesson again when they change.
 2. Add the class to ``BLOCKS`` in ``blocks/__init__.py``.
 3. Bump ``RENDERER_VERSION`` in ``api.py`` so stored lessons are rendered
    again, and document the block in the README's "Writing lessons".
@@ -46,6 +51,7 @@ from .blocks.demo import render_prompt
 from .blocks.source import resolve_source
 from .code_styles import pygments_css
 from .errors import AuthoringError
+from .inputs import inputs_digest
 from .preview import preview_html
 from .sanitize import sanitize
 
@@ -57,6 +63,7 @@ __all__ = [
     "Heading",
     "Rendered",
     "Slide",
+    "inputs_digest",
     "pygments_css",
     "preview_html",
     "render",

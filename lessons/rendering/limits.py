@@ -67,7 +67,7 @@ def run_limited(
     if child.exitcode in (-signal.SIGPROF, -signal.SIGXCPU):
         raise AuthoringError(
             [
-                f"Rendering needed more than {cpu_seconds:g} seconds of CPU time. "
+                f"Rendering needed more than {cpu_seconds:g} s of CPU time. "
                 "Look for deeply nested lists, brackets or quotes."
             ]
         )

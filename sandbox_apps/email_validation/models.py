@@ -15,6 +15,7 @@ from sandbox_apps.models import Sandbox
 from sandbox_apps.tenancy import locked
 from sandbox_apps.validators import (
     EMAIL_MAX_LENGTH,
+    NOT_VALID,
     is_valid_email,
     posted,
     stored_email,
@@ -22,7 +23,6 @@ from sandbox_apps.validators import (
 
 MAX_ADDRESSES = 50
 
-NOT_VALID = "Email is not valid!"
 ALREADY_ADDED = "That address is already in your list."
 LIST_FULL = f"Your list already holds {MAX_ADDRESSES} addresses, the most a sandbox keeps. Delete one to add another."
 

@@ -8,14 +8,18 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from sandbox_apps.models import Sandbox
-from sandbox_apps.validators import EMAIL_MAX_LENGTH, is_valid_email, stored_email
+from sandbox_apps.validators import (
+    EMAIL_MAX_LENGTH,
+    NOT_VALID,
+    is_valid_email,
+    stored_email,
+)
 from tests.live_http import Browser, in_parallel
 
 from .models import (
     ALREADY_ADDED,
     LIST_FULL,
     MAX_ADDRESSES,
-    NOT_VALID,
     Address,
     AddressManager,
 )

@@ -17,9 +17,14 @@ shared cache (``REDIS_URL``) lets the GET find it on any of them.
 from __future__ import annotations
 
 import hashlib
+import logging
 from urllib.parse import urlsplit
 
 from django.core.cache import cache
+
+from .recording import Hop
+
+logger = logging.getLogger("sandbox_apps.inspector")
 
 # Long enough for a browser to follow a redirect on a slow connection;
 # short enough that a chain never joins a request made much later.
@@ -39,7 +44,7 @@ def _follow_path(location: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def remember(session, target: str, location: str, hops: list) -> None:
+def remember(session, target: str, location: str, hops: list[Hop]) -> None:
     """Keep a redirect's hops until the request for ``location`` arrives.
 
     ``target`` names the placeholder that asked ("" for a demo's own page).
@@ -52,14 +57,14 @@ def remember(session, target: str, location: str, hops: list) -> None:
         if session.is_empty():
             return
         session.save()
-    cache.set(
-        _cache_key(session.session_key, target),
-        {"follow": _follow_path(location), "hops": hops[-MAX_HOPS:]},
-        PENDING_SECONDS,
-    )
+    entry = {"follow": _follow_path(location), "hops": hops[-MAX_HOPS:]}
+    try:
+        cache.set(_cache_key(session.session_key, target), entry, PENDING_SECONDS)
+    except Exception:  # noqa: BLE001 - a cache that is down costs one hop, never the click
+        logger.warning("Could not keep a redirect's trace in the cache", exc_info=True)
 
 
-def take(session, target: str, full_path: str) -> list:
+def take(session, target: str, full_path: str) -> list[Hop]:
     """The hops that redirected to ``full_path``, removed from the cache.
 
     The session itself is neither read nor changed: only its key is used.
@@ -67,9 +72,15 @@ def take(session, target: str, full_path: str) -> list:
     if session is None or not session.session_key:
         return []
     key = _cache_key(session.session_key, target)
-    entry = cache.get(key)
-    if not isinstance(entry, dict) or entry.get("follow") != full_path:
-        # Not the request that redirect named: leave the entry for it.
+    try:
+        entry = cache.get(key)
+        if not isinstance(entry, dict) or entry.get("follow") != full_path:
+            # Not the request that redirect named: leave the entry for it.
+            return []
+        cache.delete(key)
+    except Exception:  # noqa: BLE001 - a cache that is down, or an entry an older release wrote
+        logger.warning(
+            "Could not read a redirect's trace from the cache", exc_info=True
+        )
         return []
-    cache.delete(key)
-    return list(entry.get("hops", []))
+    return [hop for hop in entry.get("hops", []) if isinstance(hop, Hop)]

@@ -75,7 +75,10 @@ def logout(request):
     # Only this app's login is forgotten: request.session.flush() would also
     # wipe every other demo's state and the visitor's sandbox.
     request.session.pop(SESSION_KEY, None)
-    new_keys(request)
+    # A new session key and CSRF token, as at login: nothing learnt or left
+    # open while logged in (a key, a form in another tab) works afterwards.
+    request.session.cycle_key()
+    rotate_token(request)
     messages.success(request, "You are logged out.")
     return redirect("login_registration:index")
 
@@ -91,17 +94,13 @@ def reset(request):
 
 
 def remember_login(request, user, action):
-    new_keys(request)
-    request.session[SESSION_KEY] = {"user_id": user.pk, "action": action}
-
-
-def new_keys(request):
-    # At login and logout the browser gets a new session key and a new CSRF
-    # token: a key someone learnt before (planted in a link, seen over a
-    # shoulder) is worthless after it, and a form left open in another tab
-    # cannot post as the other login. The session's data is kept.
+    # A new session key at login: a key someone learnt before (planted in a
+    # link, seen over a shoulder) is worthless after it. The data is kept.
     request.session.cycle_key()
+    # A new CSRF token too: a form left open in another tab before the
+    # login cannot post as the logged-in visitor.
     rotate_token(request)
+    request.session[SESSION_KEY] = {"user_id": user.pk, "action": action}
 
 
 def error_status(errors):

@@ -76,6 +76,15 @@ class SlotBlock(Block):
         except AuthoringError as error:
             conversion.problems.extend(error.problems)
 
+    @classmethod
+    def inputs(cls, argument: str) -> bytes:
+        """What the block's HTML depends on besides its text, e.g. a file's bytes.
+
+        ``sync_content`` compares a digest of these with the one stored at
+        the last render, to skip lessons whose output cannot have changed.
+        """
+        return b""
+
     def fill(
         self, argument: str, body: str, conversion: Conversion
     ) -> str:  # pragma: no cover

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import markdown
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
 from sandbox_apps.registry import get_demo
@@ -21,9 +24,19 @@ def render_prompt(text: str) -> str:
     return sanitize(converted)
 
 
+PLACEHOLDER = "sandbox_apps/_placeholder.html"
+
+
 class DemoBlock(SlotBlock):
     NAME = "demo"
     LIVE = True
+
+    @classmethod
+    def inputs(cls, argument: str) -> bytes:
+        demo = get_demo(argument)
+        if demo is None:
+            return b"missing"
+        return repr((demo, demo.url)).encode() + _templates_digest()
 
     def fill(self, argument: str, body: str, conversion: Conversion) -> str:
         demo = get_demo(argument)
@@ -36,4 +49,17 @@ class DemoBlock(SlotBlock):
             # Sanitized by render_prompt before it is marked safe.
             "prompt": mark_safe(render_prompt(body)) if body else "",
         }
-        return render_to_string("sandbox_apps/_placeholder.html", context)
+        return render_to_string(PLACEHOLDER, context)
+
+
+def _templates_digest() -> bytes:
+    """The placeholder's template and every template beside it (it includes some).
+
+    Read on each call, a few small files: a changed template must reach
+    every lesson with a demo at the next sync.
+    """
+    folder = Path(get_template(PLACEHOLDER).origin.name).parent
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.html")):
+        digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
