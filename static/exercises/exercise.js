@@ -647,7 +647,13 @@ class Exercise {
     const request =
       tool === "resolve"
         ? { op: "resolve", patterns: files["urls.py"] ?? "", url: (files["url.txt"] ?? "").trim() }
-        : { op: "render_template", template: files["template.html"] ?? "", context: files["context.json"] ?? "{}" };
+        : {
+            op: "render_template",
+            template: files["template.html"] ?? "",
+            context: files["context.json"] ?? "{}",
+            // What the template may extend or include: every other .html file.
+            templates: Object.fromEntries(Object.entries(files).filter(([path]) => path.endsWith(".html") && path !== "template.html")),
+          };
     let reply;
     try {
       reply = await this.runtime.call(request);
