@@ -9,7 +9,10 @@ docs/exercises.md is the contract.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from . import project
+from .checking import describe_error
 from .playground import render_template, resolve
 from .project import BadInput, check, load, request, reset
 from .trace import first_difference
@@ -41,6 +44,14 @@ def handle(message: str) -> str:
     except (BadInput, json.JSONDecodeError, KeyError, TypeError) as error:
         text = f"Missing field {error}." if isinstance(error, KeyError) else str(error)
         reply = {"ok": False, "error": {"type": "BadRequest", "message": text}}
+    except BaseException as error:  # noqa: BLE001 - nothing may reach the worker's JavaScript
+        # What Django's handler lets through: SystemExit from sys.exit() in a
+        # view, a KeyboardInterrupt from the Stop button. The learner's
+        # frames say where it came from.
+        reply = {
+            "ok": False,
+            "error": describe_error(error, project.state.root or Path("/")),
+        }
     return json.dumps(reply, default=str)
 
 

@@ -22,7 +22,13 @@ def _ensure_settings() -> None:
     from django.conf import settings
 
     if not settings.configured:
-        settings.configure(USE_TZ=True, TIME_ZONE="UTC", USE_I18N=False)
+        from django.apps import apps
+
+        settings.configure(
+            USE_TZ=True, TIME_ZONE="UTC", USE_I18N=False, STATIC_URL="/static/"
+        )
+        # No apps, but a ready registry: some tags ({% static %}) ask it.
+        apps.populate([])
         configured_here = True
 
 
@@ -146,6 +152,12 @@ def render_template(
     engine = Engine(
         debug=True,
         loaders=[("django.template.loaders.locmem.Loader", dict(templates or {}))],
+        # What {% load %} finds in a new project, without installing apps.
+        libraries={
+            "static": "django.templatetags.static",
+            "tz": "django.templatetags.tz",
+            "l10n": "django.templatetags.l10n",
+        },
     )
     try:
         compiled = engine.from_string(template)

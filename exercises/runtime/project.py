@@ -60,6 +60,9 @@ class State:
     client = None
     # The app INSTALLED_APPS names now: the registry swaps it for the next one.
     app_in_settings = ""
+    # The (app, models.py) the preview's tables were made for: a load that
+    # failed half-way must not count as having changed them.
+    database_for: tuple[str, str | None] | None = None
 
 
 state = State()
@@ -75,8 +78,6 @@ def load(app: str, files: dict[str, str]) -> dict:
         state.root = Path(tempfile.mkdtemp(prefix="exercise-")).resolve()
         sys.path.insert(0, str(state.root))
         set_root(state.root)
-    models_before = state.files.get(f"{app}/models.py")
-    app_changed = app != state.app
     _write(files)
     _forget_project_modules()
     state.app, state.files = app, dict(files)
@@ -89,12 +90,20 @@ def load(app: str, files: dict[str, str]) -> dict:
         _import_project()
     except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
         state.load_error = describe_error(error, state.root)
-        return {"ok": False, "restart": False, "error": state.load_error}
-    if app_changed or models_before != files.get(f"{app}/models.py") or not _has_db():
+        return {
+            "ok": False,
+            "restart": False,
+            "fresh_database": False,
+            "error": state.load_error,
+        }
+    wanted = (app, files.get(f"{app}/models.py"))
+    fresh = state.database_for != wanted or not _has_db()
+    if fresh:
         _new_database()
+        state.database_for = wanted
         state.client = None
     state.loaded = True
-    return {"ok": True, "restart": False, "error": None}
+    return {"ok": True, "restart": False, "fresh_database": fresh, "error": None}
 
 
 def _check_files(app: str, files: dict[str, str]) -> None:
@@ -157,6 +166,7 @@ def _configure() -> None:
         from django.utils.functional import empty
 
         settings._wrapped = empty
+        _empty_registry()
         playground.configured_here = False
     # The learner's settings.py, as their machine would read it...
     module = importlib.import_module("project.settings")
@@ -200,9 +210,7 @@ def _rebuild_registry() -> None:
         settings.INSTALLED_APPS = installed
     for label in {state.app, old_app} - {""}:
         apps.all_models[label].clear()
-    apps.app_configs = {}
-    apps.apps_ready = apps.models_ready = apps.ready = apps.loading = False
-    apps.clear_cache()
+    _empty_registry()
     apps.populate(settings.INSTALLED_APPS)
     clear_url_caches()
     set_urlconf(None)
@@ -211,6 +219,15 @@ def _rebuild_registry() -> None:
     engines._templates = None
     engines._engines = {}
     engines.__dict__.pop("templates", None)
+
+
+def _empty_registry() -> None:
+    """Forget every app config, so populate() builds the registry again."""
+    from django.apps import apps
+
+    apps.app_configs = {}
+    apps.apps_ready = apps.models_ready = apps.ready = apps.loading = False
+    apps.clear_cache()
 
 
 def _import_project() -> None:

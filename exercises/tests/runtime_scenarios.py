@@ -57,6 +57,13 @@ def main():
         data={"place": "cave", "csrfmiddlewaretoken": token(page["body"])},
     )
     seen["broken_check"] = call(op="check", reference=projects["gold"]["reference"])
+    exiting = gold["ninja_gold/views.py"].replace(
+        "    gold = request.session.get",
+        "    raise SystemExit(3)\n    gold = request.session.get",
+        1,
+    )
+    seen["exit_load"] = load("gold", **{"ninja_gold/views.py": exiting})
+    seen["exit"] = call(op="request", method="GET", path="/")
     seen["syntax"] = load("gold", **{"ninja_gold/views.py": "def index(:\n"})
     seen["request_after_syntax"] = call(op="request", method="GET", path="/")
     edited = gold["ninja_gold/templates/ninja_gold/index.html"].replace(
@@ -82,6 +89,11 @@ def main():
     models = projects["emails"]["files"]["emails/models.py"].replace(
         "    objects = AddressManager()",
         "    note = models.CharField(max_length=20, default='')\n\n    objects = AddressManager()",
+    )
+    # A load that fails half-way (the models import, the views do not) must
+    # not count as having changed the tables.
+    seen["half_load"] = load(
+        "emails", **{"emails/models.py": models, "emails/views.py": "def index(:\n"}
     )
     seen["models_changed"] = load("emails", **{"emails/models.py": models})
     seen["after_models"] = call(op="request", method="GET", path="/success/")

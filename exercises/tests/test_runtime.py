@@ -45,7 +45,12 @@ def seen():
 
 
 def test_a_page_comes_back_with_its_trace(seen):
-    assert seen["load"] == {"ok": True, "restart": False, "error": None}
+    assert seen["load"] == {
+        "ok": True,
+        "restart": False,
+        "fresh_database": True,
+        "error": None,
+    }
     page = seen["page"]
     assert page["status"] == 200
     assert "Your gold:" in page["body"]
@@ -118,6 +123,14 @@ def test_a_check_reports_the_error_and_the_first_difference(seen):
     assert results["ProcessMoney.test_get_is_refused"]["difference"] is None
 
 
+def test_sys_exit_in_a_view_is_a_result_not_a_crash(seen):
+    assert seen["exit_load"]["ok"]
+    error = seen["exit"]["error"]
+    assert seen["exit"]["ok"] is False
+    assert error["type"] == "SystemExit"
+    assert error["traceback"][-1]["path"] == "ninja_gold/views.py"
+
+
 def test_a_syntax_error_is_a_result_not_a_crash(seen):
     syntax = seen["syntax"]
     assert syntax["ok"] is False
@@ -129,6 +142,7 @@ def test_a_syntax_error_is_a_result_not_a_crash(seen):
 
 def test_an_edit_runs_without_a_new_interpreter(seen):
     assert seen["edited"]["ok"]
+    assert seen["edited"]["fresh_database"] is False
     assert "Gold so far:" in seen["edited_page"]["body"]
 
 
@@ -141,7 +155,9 @@ def test_the_preview_keeps_its_rows_across_a_check(seen):
 
 
 def test_a_model_change_starts_an_empty_preview_database(seen):
+    assert seen["half_load"]["ok"] is False
     assert seen["models_changed"]["ok"]
+    assert seen["models_changed"]["fresh_database"] is True
     after = seen["after_models"]
     assert after["status"] == 200
     assert "ann@example.com" not in after["body"]

@@ -29,6 +29,7 @@ def test_the_page_works_without_javascript(client, gold):
         assert requirement.replace('"', "&quot;") in html
     # Files are shown read-only and highlighted; hints and the solution are folded.
     assert "ninja_gold/views.py" in html and 'class="highlight"' in html
+    assert html.count('<pre tabindex="0">') == html.count("<pre")
     assert html.count("<details>") == len(gold.hints) + 1
     assert "<script" not in html.split("<body", 1)[1].split("</footer>")[0]
     assert reverse("exercises:page", args=["ninja-gold-1"]) in html
@@ -97,6 +98,15 @@ def test_the_bundle_holds_everything_the_browser_needs(client, gold):
     assert set(data["reference"]) == {c["id"] for c in data["checks"]}
     assert data["hints"][0].startswith("<p>")
     assert data["playground"] is None
+
+
+def test_the_bundle_is_compressed_for_browsers_that_ask(client, gold):
+    url = reverse("exercises:bundle", args=[gold.slug])
+    plain = client.get(url, {"v": gold.version})
+    packed = client.get(url, {"v": gold.version}, headers={"accept-encoding": "gzip"})
+    assert packed["Content-Encoding"] == "gzip"
+    assert len(packed.content) * 2 < len(plain.content)
+    assert "Accept-Encoding" in packed["Vary"]
 
 
 def test_an_old_bundle_version_redirects_to_the_current_one(client, gold):

@@ -65,6 +65,10 @@ export function createEditor(parent, { doc, language, label, readOnly, onChange 
     languageFor(language),
     EditorView.contentAttributes.of({ "aria-label": label }),
     EditorState.readOnly.of(Boolean(readOnly)),
+    // The text always takes focus from the keyboard, read-only files too
+    // (CodeMirror makes those not editable, hence not focusable), so every
+    // editor's scrolling region can be reached and scrolled without a mouse.
+    EditorView.contentAttributes.of({ tabindex: "0" }),
     EditorView.updateListener.of((update) => {
       if (update.docChanged && onChange) onChange(update.state.doc.toString());
     }),

@@ -18,7 +18,7 @@ function h(tag, attributes = {}, ...children) {
     else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value === true ? "" : value);
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -151,12 +151,21 @@ function statusClass(status) {
 }
 
 function renderHop(hop, difference) {
-  const marked = difference ? h("p", { class: "hop-difference" }, "First difference from the model answer: ", code(difference.field), ": yours ", code(difference.mine), ", the model answer's ", code(difference.reference)) : null;
+  // The first difference between the learner's trace and the model answer's, marked on both sides.
+  const marked = difference
+    ? h(
+        "p",
+        { class: "hop-difference" },
+        "First difference: ",
+        code(difference.field),
+        difference.onReference ? [" is ", code(difference.reference), " here; yours is ", code(difference.mine)] : [" is ", code(difference.mine), " here; the model answer's is ", code(difference.reference)],
+      )
+    : null;
   const steps = h("dl", { class: "hop-steps" });
   steps.append(
     step(
       "URL pattern",
-      hop.route ? [code(hop.route), hop.url_name ? [", named ", code(hop.url_name)] : null] : "No pattern matched this path.",
+      typeof hop.route === "string" ? [code(hop.route || '""'), hop.url_name ? [", named ", code(hop.url_name)] : null] : "No pattern matched this path.",
     ),
   );
   if (hop.arguments?.length) {
@@ -411,7 +420,7 @@ class Exercise {
     this.solution = h("div", { class: "exercise-solution" });
     this.solutionNote = h("p", { class: "exercise-note" });
     const help = h("div", { class: "exercise-help" });
-    if (b.hints.length) help.append(h("h4", {}, "Hints"), this.hintList, this.hintButton);
+    if (b.hints.length) help.append(h("h3", {}, "Hints"), this.hintList, this.hintButton);
     if (!this.playground) help.append(this.solutionButton, this.solutionNote, this.solution);
 
     this.results = h("div", { class: "exercise-results", "aria-live": "polite" });
@@ -528,6 +537,8 @@ class Exercise {
   async check() {
     const report = await this.withRuntime("Checking…", () => this.runtime.call({ op: "check", reference: this.bundle.reference || null }));
     if (!report) return;
+    // A count of finished Checks, for scripts that wait on one (tests, bench/exercises.py).
+    this.block.dataset.checks = String(Number(this.block.dataset.checks || 0) + 1);
     this.checked = true;
     this.save();
     this.updateHelp();
@@ -539,7 +550,7 @@ class Exercise {
     const all = report.passed === report.total;
     this.setStatus(all ? `All ${report.total} requirements pass. Well done!` : `${report.passed} of ${report.total} requirements pass.`);
     this.results.replaceChildren(
-      h("h4", {}, "Requirements"),
+      h("h3", {}, "Requirements"),
       h("ol", { class: "exercise-requirements" }, report.results.map((result) => this.renderResult(result))),
     );
     if (all) recordPassed(this.slug, this.bundle.lesson, (this.block.dataset.lessonExercises || this.slug).split(" "));
@@ -556,8 +567,8 @@ class Exercise {
           h(
             "div",
             { class: passed || !reference ? "exercise-trace-one" : "exercise-trace-pair" },
-            h("div", {}, h("h5", {}, "Your code"), h("ol", { class: "inspector-chains" }, renderChain(result.trace, result.difference, null))),
-            !passed && reference ? h("div", {}, h("h5", {}, "The model answer"), h("ol", { class: "inspector-chains" }, renderChain(reference, result.difference ? { ...result.difference, mine: result.difference.reference, reference: result.difference.mine, field: result.difference.field, theirs: true } : null, null))) : null,
+            h("div", {}, h("h4", {}, "Your code"), h("ol", { class: "inspector-chains" }, renderChain(result.trace, result.difference, null))),
+            !passed && reference ? h("div", {}, h("h4", {}, "The model answer"), h("ol", { class: "inspector-chains" }, renderChain(reference, result.difference ? { ...result.difference, onReference: true } : null, null))) : null,
           ),
         )
       : null;
@@ -624,7 +635,7 @@ class Exercise {
   showSolution() {
     if (!this.checked) return;
     this.solution.replaceChildren(
-      h("h4", { tabindex: "-1" }, "The model answer"),
+      h("h3", { tabindex: "-1" }, "The model answer"),
       Object.entries(this.bundle.solution).map(([path, text]) => h("figure", {}, h("figcaption", {}, code(path)), h("pre", { tabindex: "0" }, code(text)))),
     );
     this.solution.firstChild.focus();
@@ -636,7 +647,13 @@ class Exercise {
     const request =
       tool === "resolve"
         ? { op: "resolve", patterns: files["urls.py"] ?? "", url: (files["url.txt"] ?? "").trim() }
-        : { op: "render_template", template: files["template.html"] ?? "", context: files["context.json"] ?? "{}" };
+        : {
+            op: "render_template",
+            template: files["template.html"] ?? "",
+            context: files["context.json"] ?? "{}",
+            // What the template may extend or include: every other .html file.
+            templates: Object.fromEntries(Object.entries(files).filter(([path]) => path.endsWith(".html") && path !== "template.html")),
+          };
     let reply;
     try {
       reply = await this.runtime.call(request);
@@ -677,10 +694,18 @@ function renderResolution(reply) {
 
 function renderRendering(reply) {
   if (!reply.ok) return h("div", { role: "alert" }, h("p", {}, reply.error?.line ? `Line ${reply.error.line}: ` : "", reply.error?.message || "The template could not be rendered."));
-  return h("div", {}, h("h4", {}, "Output"), h("pre", { class: "exercise-output", tabindex: "0" }, code(reply.output)));
+  return h("div", {}, h("h3", {}, "Output"), h("pre", { class: "exercise-output", tabindex: "0" }, code(reply.output)));
 }
 
-// --- Entry point, called by loader.js. --------------------------------------
+// --- Entry points, called by loader.js. -------------------------------------
+
+// Start Python for an exercise that scrolled into view, before the learner
+// opens it (loader.js does this only for learners who have opened one before,
+// so a first-time reader never downloads the runtime by scrolling past).
+export function prestart(urls, app) {
+  runtimeFor(app, urls);
+  editorModule ||= import(urls.editor);
+}
 
 let editorModule = null;
 let stylesheet = null;
@@ -698,7 +723,12 @@ export async function mount(block, urls) {
   const bundle = await response.json();
   const [editor] = await Promise.all([editorModule, stylesheet]);
   const exercise = new Exercise(block, urls, bundle, editor);
-  localStorage.setItem(`courseware.exercise.${bundle.slug}.open`, "1");
+  try {
+    localStorage.setItem(`courseware.exercise.${bundle.slug}.open`, "1");
+    localStorage.setItem("courseware.exercises.used", "1");
+  } catch {
+    // Not remembered: the exercise still works.
+  }
   await exercise.open();
   return exercise;
 }

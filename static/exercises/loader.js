@@ -20,6 +20,36 @@ async function openExercise(block) {
   await mount(block, urls);
 }
 
+// A learner who has opened an exercise before has the runtime in the
+// browser's cache: start Python as soon as an exercise scrolls into view, so
+// it is ready, or nearly, when they open it.
+function remembered(key) {
+  try {
+    return localStorage.getItem(key) === "1";
+  } catch {
+    return false;
+  }
+}
+
+const early = remembered("courseware.exercises.used")
+  ? new IntersectionObserver(
+      async (entries, observer) => {
+        for (const entry of entries) {
+          if (!entry.isIntersecting) continue;
+          observer.unobserve(entry.target);
+          try {
+            const urls = await loadManifest(entry.target.dataset.manifest);
+            module ||= import(urls.exercise);
+            (await module).prestart(urls, entry.target.dataset.app);
+          } catch {
+            // Opening the exercise will say what is wrong.
+          }
+        }
+      },
+      { rootMargin: "300px" },
+    )
+  : null;
+
 for (const block of blocks) {
   const link = block.querySelector(".exercise-open");
   if (!link) continue;
@@ -43,8 +73,9 @@ for (const block of blocks) {
       button.after(note);
     }
   });
-  link.before(button, " ");
-  link.textContent = "or on its own page";
+  link.before(button, " or ");
+  link.firstChild.textContent = "work on it on its own page";
   // A learner who left an exercise open finds it open again after a reload.
-  if (localStorage.getItem(`courseware.exercise.${block.dataset.exercise}.open`) === "1") button.click();
+  if (remembered(`courseware.exercise.${block.dataset.exercise}.open`)) button.click();
+  else if (early && block.dataset.app) early.observe(block);
 }

@@ -23,7 +23,7 @@ class TheLog(TestCase):
             log,
             list,
             'After two visits request.session["log"] should be a list of entries; it is '
-            f"{log!r}.",
+            f'{log!r}: did you assign the new list to request.session["log"]?',
         )
         self.assertEqual(
             len(log),

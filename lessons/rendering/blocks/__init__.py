@@ -11,6 +11,7 @@ from pymdownx.blocks import BlocksExtension
 
 from .base import Conversion, SlotBlock
 from .demo import DemoBlock
+from .exercise import ExerciseBlock
 from .notes import NotesBlock
 from .source import SourceBlock
 
@@ -18,6 +19,7 @@ BLOCKS: list[type] = [
     DemoBlock,
     SourceBlock,
     NotesBlock,
+    ExerciseBlock,
 ]
 
 
