@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.http import HttpResponse
@@ -27,9 +28,10 @@ PAGE_CACHE_SECONDS = 60 * 60
 # process); other processes with a local cache catch up within this time.
 STAMP_SECONDS = 2
 STAMP_KEY = "lessons:course-stamp"
-# static/js/site.js and the modules it imports, one per job.
+# static/js/site.js, demo-page.js and the modules they import, one per job.
 SITE_MODULES = [
     "copy",
+    "demo-page",
     "csrf",
     "demos",
     "focus",
@@ -108,6 +110,7 @@ def search(request):
 OFFLINE_FILES = [
     "css/site.css",
     "css/pygments.css",
+    "css/demos.css",
     "js/theme.js",
     "js/site.js",
     *(f"js/{name}.js" for name in SITE_MODULES),
@@ -135,7 +138,7 @@ def service_worker(request):
         {
             "version_json": json.dumps(version),
             "precache_json": json.dumps(["/", *precache]),
-            "static_prefix_json": json.dumps(static("")),
+            "static_prefix_json": json.dumps(settings.STATIC_URL),
             "lessons_json": json.dumps(
                 [reverse("lessons:detail", args=[slug]) for slug in lesson_slugs]
             ),

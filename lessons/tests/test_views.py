@@ -99,6 +99,7 @@ def test_htmx_is_configured_safely(client, lessons):
     ]:
         assert setting in html
     assert "htmx-2.min.js" in html
+    assert "demo-page.js" in html and "demos.css" in html
 
 
 def test_pages_load_only_the_scripts_and_styles_they_use(client, lessons):
@@ -113,8 +114,10 @@ def test_pages_load_only_the_scripts_and_styles_they_use(client, lessons):
     plain = client.get("/lessons/first/").content.decode()
     home = client.get("/").content.decode()
     code = client.get("/lessons/with-code/").content.decode()
-    for html in (plain, home):
-        assert "htmx" not in html
+    search = client.get("/search/?q=code").content.decode()
+    for html in (plain, home, search):
+        assert "htmx" not in html and "demo-page.js" not in html
+        assert "demos.css" not in html
         assert "pygments.css" not in html
     assert "pygments.css" in code and "htmx" not in code
     # Print styles live in site.css (@media print): no extra request.
