@@ -269,5 +269,10 @@ def test_a_lesson_with_its_demo_played_and_inspector_open_is_accessible(
     stage.scroll_into_view_if_needed()
     stage.get_by_role("button", name=re.compile("Add")).first.click()
     expect(page.locator(".inspector-chain").first).to_be_visible()
+    # On a wide screen the inspector sits beside its demo, not under it.
+    inspector = page.locator(".demo .inspector").first.bounding_box()
+    played = stage.bounding_box()
+    assert inspector["x"] >= played["x"] + played["width"] - 1
+    assert abs(inspector["y"] - played["y"]) < 2
     assert_accessible(page, f"lesson with a demo played, {theme}")
     screenshot(page, f"reading-demo-played-{theme}")
