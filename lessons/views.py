@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -24,9 +25,10 @@ from .models import Lesson
 from .stamp import course_stamp
 
 PAGE_CACHE_SECONDS = 60 * 60
-# static/js/site.js and the modules it imports, one per job.
+# static/js/site.js, demo-page.js and the modules they import, one per job.
 SITE_MODULES = [
     "copy",
+    "demo-page",
     "csrf",
     "demos",
     "focus",
@@ -105,6 +107,7 @@ def search(request):
 OFFLINE_FILES = [
     "css/site.css",
     "css/pygments.css",
+    "css/demos.css",
     "js/theme.js",
     "js/site.js",
     *(f"js/{name}.js" for name in SITE_MODULES),
@@ -132,7 +135,7 @@ def service_worker(request):
         {
             "version_json": json.dumps(version),
             "precache_json": json.dumps(["/", *precache]),
-            "static_prefix_json": json.dumps(static("")),
+            "static_prefix_json": json.dumps(settings.STATIC_URL),
             "lessons_json": json.dumps(
                 [reverse("lessons:detail", args=[slug]) for slug in lesson_slugs]
             ),

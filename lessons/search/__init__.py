@@ -47,6 +47,19 @@ def query_words(query: str) -> list[str]:
     return [word.lower() for word in re.findall(r"[^\W_]+", query)][:MAX_WORDS]
 
 
+def typed_prefixes(word: str) -> list[str]:
+    """Prefixes that find a half-typed ``word`` in a stemmed index.
+
+    The index holds stems ("makemigrations" is kept as "makemigr"), and the
+    database stems a typed prefix too, so "makemigra" would find nothing
+    while "makemigr" and "makemigrations" do. A shorter prefix as well
+    covers the letters a stemmer may have cut.
+    """
+    if len(word) >= 6:
+        return [word, word[:-3]]
+    return [word]
+
+
 def search(query: str, limit: int = DEFAULT_LIMIT) -> list[Hit]:
     """Sections matching every word of ``query`` (as a prefix), best first."""
     words = query_words(query)
@@ -111,7 +124,8 @@ def _sqlite(words: list[str], limit: int):
     # Every word must match; the last one may be half typed ("sess" finds
     # "sessions"), the others are whole words (so "or" does not find "ORM").
     *whole, last = words
-    match = " ".join([*(f'"{word}"' for word in whole), f'"{last}"*'])
+    typed = " OR ".join(f'"{prefix}"*' for prefix in typed_prefixes(last))
+    match = " AND ".join([*(f'"{word}"' for word in whole), f"({typed})"])
     marks = [MATCH_START, MATCH_END]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -135,7 +149,8 @@ def _sqlite(words: list[str], limit: int):
 
 def _postgresql(words: list[str], limit: int):
     *whole, last = words
-    query = " & ".join([*whole, f"{last}:*"])
+    typed = " | ".join(f"{prefix}:*" for prefix in typed_prefixes(last))
+    query = " & ".join([*whole, f"({typed})"])
     options = f"StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords=30, MinWords=12"
     # ts_headline drops anything that looks like an HTML tag, but a lesson's
     # "<b>" in code or prose is text: hide the angle brackets from it.

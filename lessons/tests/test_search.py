@@ -80,6 +80,15 @@ def test_every_word_must_match_and_the_last_may_be_half_typed(lesson):
     assert search("giraffes dragons") == []
 
 
+def test_every_letter_typed_keeps_finding_a_stemmed_word(lesson):
+    """The index keeps stems ("explained" as "explain"); a half-typed word still finds it."""
+    for end in range(4, len("explained") + 1):
+        typed = "explained"[:end]
+        assert [hit.url for hit in search(f"sessions {typed}")] == [
+            "/lessons/memory/#sessions-explained"
+        ], typed
+
+
 def test_a_heading_match_ranks_above_a_mention(lesson):
     Lesson.objects.create(
         slug="state",

@@ -1,6 +1,7 @@
 """Reader pages: one row read, no Markdown work, the same bytes for everyone."""
 
 import gzip
+import re
 from unittest import mock
 
 import pytest
@@ -100,6 +101,7 @@ def test_htmx_is_configured_safely(client, lessons):
     ]:
         assert setting in html
     assert "htmx-2.min.js" in html
+    assert "demo-page.js" in html and "demos.css" in html
 
 
 def test_pages_load_only_the_scripts_and_styles_they_use(client, lessons):
@@ -114,8 +116,10 @@ def test_pages_load_only_the_scripts_and_styles_they_use(client, lessons):
     plain = client.get("/lessons/first/").content.decode()
     home = client.get("/").content.decode()
     code = client.get("/lessons/with-code/").content.decode()
-    for html in (plain, home):
-        assert "htmx" not in html
+    search = client.get("/search/?q=code").content.decode()
+    for html in (plain, home, search):
+        assert "htmx" not in html and "demo-page.js" not in html
+        assert "demos.css" not in html
         assert "pygments.css" not in html
     assert "pygments.css" in code and "htmx" not in code
     # Print styles live in site.css (@media print): no extra request.
@@ -190,3 +194,20 @@ def test_sandbox_fragments_are_never_compressed_by_django(client, lessons):
     )
     assert response.status_code == 200
     assert "Content-Encoding" not in response
+
+
+def test_a_long_course_lists_only_nearby_lessons_beside_a_lesson(client):
+    """The page's size must not grow with the course: home lists them all."""
+    Lesson.objects.bulk_create(
+        Lesson(slug=f"l{n}", title=f"Lesson {n}", summary="s", order=n, body="x")
+        for n in range(1, 41)
+    )
+    html = client.get("/lessons/l20/").content.decode()
+    listed = set(re.findall(r'data-lesson-link="(l\d+)"', html))
+    assert listed == {f"l{n}" for n in range(13, 28)}
+    assert "Lesson 20 of 40" in html and "All 40 lessons" in html
+    assert 'data-total="40"' in html
+    first = client.get("/lessons/l1/").content.decode()
+    assert len(re.findall(r"data-lesson-link=", first)) == 8
+    home = client.get("/").content.decode()
+    assert len(re.findall(r"data-lesson-link=", home)) == 40

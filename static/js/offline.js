@@ -4,7 +4,15 @@ export function registerServiceWorker() {
   if (!("serviceWorker" in navigator) || !window.isSecureContext) {
     return;
   }
-  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {
-    // No offline copy this time; the site works as before.
-  });
+  // After the page has loaded: keeping the course must never slow the
+  // first visit down.
+  const register = () =>
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {
+      // No offline copy this time; the site works as before.
+    });
+  if (document.readyState === "complete") {
+    register();
+  } else {
+    window.addEventListener("load", register, { once: true });
+  }
 }

@@ -4,14 +4,6 @@
 // shows it under the box. Enter still opens the full results page.
 const PAUSE_MS = 150;
 
-export function focusSearch() {
-  const box = document.querySelector("[data-search-box]");
-  if (box) {
-    box.focus();
-    box.select();
-  }
-}
-
 export function setUpSearch() {
   const form = document.querySelector("[data-search]");
   if (!form) {
@@ -86,6 +78,7 @@ export function setUpSearch() {
     if (event.key === "Escape" && !panel.hidden) {
       event.preventDefault();
       hide();
+      shownFor = ""; // closed on purpose: focusing the box must not reopen it
       box.focus();
     } else if (event.key === "ArrowDown" && !panel.hidden && all.length) {
       event.preventDefault();
@@ -104,4 +97,9 @@ export function setUpSearch() {
       hide();
     }
   });
+  // This module loads when the box is first focused; words typed while it
+  // loaded are looked up now.
+  if (box.value.trim()) {
+    lookUp(box.value.trim());
+  }
 }

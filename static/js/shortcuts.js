@@ -1,8 +1,15 @@
 // Keyboard shortcuts, listed in the "?" dialog (templates/base.html). None
 // fires while the reader types: not in a field, not in a contenteditable
 // editor (CodeMirror's is one), not with a modifier held.
-import { focusSearch } from "./search.js";
 import { toggleTheme } from "./theme-toggle.js";
+
+function focusSearch() {
+  const box = document.querySelector("[data-search-box]");
+  if (box) {
+    box.focus();
+    box.select();
+  }
+}
 
 function typing(target) {
   if (!(target instanceof Element)) {

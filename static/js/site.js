@@ -1,30 +1,29 @@
-// Small progressive enhancements, one module per job. Every page works
-// without this file: search is a plain form, demos are links, the outline
-// is a list. Module scripts run after the document is parsed.
-import { setUpCopyButtons } from "./copy.js";
-import { sendCsrfHeader } from "./csrf.js";
-import { keepDemoErrorsInTheirBox, replayQueuedClicks, sayDemosNeedAConnection } from "./demos.js";
-import { keepFocusInDemos } from "./focus.js";
-import { setUpInspectors } from "./inspector.js";
+// Small progressive enhancements for every page, one module per job.
+// Every page works without this file: search is a plain form, the outline
+// a list, the theme follows the system. Pages with a demo also load
+// demo-page.js. Module scripts run once the document is parsed.
 import { registerServiceWorker } from "./offline.js";
+import { setUpOutline } from "./outline.js";
 import { setUpProgress } from "./progress.js";
-import { setUpSearch } from "./search.js";
 import { setUpShortcuts } from "./shortcuts.js";
 import { setUpThemeToggle } from "./theme-toggle.js";
 import { followSections } from "./toc.js";
-import { setUpOutline } from "./outline.js";
 
-sendCsrfHeader();
-keepDemoErrorsInTheirBox();
-replayQueuedClicks();
-keepFocusInDemos();
 setUpThemeToggle();
-setUpCopyButtons();
-setUpInspectors();
-setUpSearch();
+// Loaded only when needed: most visits never search, and many pages show no code.
+const searchBox = document.querySelector("[data-search-box]");
+if (searchBox) {
+  searchBox.addEventListener(
+    "focus",
+    () => import("./search.js").then((search) => search.setUpSearch()),
+    { once: true }
+  );
+}
+if (document.querySelector(".lesson-body .highlight pre")) {
+  import("./copy.js").then((copy) => copy.setUpCopyButtons());
+}
 setUpShortcuts();
 setUpOutline();
 setUpProgress();
 followSections();
-sayDemosNeedAConnection();
 registerServiceWorker();

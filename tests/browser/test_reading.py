@@ -31,7 +31,9 @@ def test_search_as_you_type_links_to_the_section(page, site):
     results = page.locator("[data-search-results]")
     expect(results).to_be_visible()
     first = results.get_by_role("link").first
-    expect(first.locator("mark").first).to_have_text(re.compile("makemigrations", re.I))
+    expect(results.locator("mark").first).to_have_text(
+        re.compile("makemigrations", re.I)
+    )
     expect(page.locator("[data-search-status]")).to_contain_text("found")
     assert_accessible(page, "live search results")
     # Down arrow walks into the results; Escape closes them and returns.
@@ -267,5 +269,10 @@ def test_a_lesson_with_its_demo_played_and_inspector_open_is_accessible(
     stage.scroll_into_view_if_needed()
     stage.get_by_role("button", name=re.compile("Add")).first.click()
     expect(page.locator(".inspector-chain").first).to_be_visible()
+    # On a wide screen the inspector sits beside its demo, not under it.
+    inspector = page.locator(".demo .inspector").first.bounding_box()
+    played = stage.bounding_box()
+    assert inspector["x"] >= played["x"] + played["width"] - 1
+    assert abs(inspector["y"] - played["y"]) < 2
     assert_accessible(page, f"lesson with a demo played, {theme}")
     screenshot(page, f"reading-demo-played-{theme}")

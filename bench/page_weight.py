@@ -1,0 +1,113 @@
+"""Benchmark: what a first visit to a page downloads, and how much it moves.
+
+Starts gunicorn with production settings (compressed, fingerprinted static
+files; Django compresses reader pages itself, no proxy in front) and opens
+each page in a fresh Chromium context, as a first-time visitor with an empty
+cache. It sums the bytes on the wire (HTML, CSS, scripts, images, and the
+demos' own requests once every demo has been scrolled into view) and the
+cumulative layout shift while the page loads, then compares the weight with
+the MkDocs Material build of the same lesson measured for issue 16
+(100.1 KB compressed, first load).
+
+    .venv/bin/python bench/page_weight.py
+
+Needs Chromium (COURSEWARE_CHROMIUM or /usr/bin/chromium) and Playwright.
+"""
+
+import os
+import signal
+import subprocess
+import tempfile
+
+from common import PYTHON, ROOT, manage, production_env, wait_until_up
+from playwright.sync_api import sync_playwright
+
+PORT = 8768
+MKDOCS_MATERIAL_KB = 100.1
+
+PAGES = {
+    "course home": "/",
+    "lesson with demos (sessions)": "/lessons/sessions/",
+    "lesson without demos (why-django)": "/lessons/why-django/",
+    "search page": "/search/?q=session",
+}
+
+SHIFTS = """() => new Promise((done) => {
+  let total = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (!entry.hadRecentInput) total += entry.value;
+    }
+  }).observe({ type: "layout-shift", buffered: true });
+  requestAnimationFrame(() => requestAnimationFrame(() => done(total)));
+})"""
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        # No render time limit: a busy machine must not fail the set-up.
+        env = production_env(tmp, COURSEWARE_BENCH="1", COURSEWARE_RENDER_TIMEOUT="0")
+        manage(
+            env,
+            ["migrate", "-v0"],
+            ["collectstatic", "--no-input", "-v0"],
+            ["sync_content"],
+        )
+        server = subprocess.Popen(
+            [
+                PYTHON, "-m", "gunicorn", "courseware.wsgi",
+                "--bind", f"127.0.0.1:{PORT}", "--workers", "2",
+                "--no-control-socket", "--access-logfile", "/dev/null",
+            ],
+            cwd=ROOT,
+            env=env,
+        )  # fmt: skip
+        try:
+            wait_until_up(f"http://127.0.0.1:{PORT}/bench/hello/", timeout=120)
+            rows = measure(f"http://127.0.0.1:{PORT}")
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+
+    print(f"\n| {'page':<36} | {'first load KB':>13} | {'x MkDocs':>8} | {'CLS':>6} |")
+    print(f"|{'-' * 38}|{'-' * 15}|{'-' * 10}|{'-' * 8}|")
+    for label, (kilobytes, shift) in rows.items():
+        print(
+            f"| {label:<36} | {kilobytes:>13.1f} | {kilobytes / MKDOCS_MATERIAL_KB:>7.3f}x | {shift:>6.3f} |"
+        )
+
+
+def measure(base):
+    rows = {}
+    executable = os.environ.get("COURSEWARE_CHROMIUM", "/usr/bin/chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=["--disable-gpu"]
+        )
+        for label, path in PAGES.items():
+            # The HTTP-level byte count, compressed, as Lighthouse counts it.
+            context = browser.new_context(viewport={"width": 412, "height": 823})
+            page = context.new_page()
+            wire = []
+            page.on(
+                "requestfinished",
+                lambda request, wire=wire: wire.append(
+                    (request.sizes()["responseBodySize"], request.url)
+                ),
+            )
+            page.goto(base + path, wait_until="networkidle")
+            shift = page.evaluate(SHIFTS)
+            for stage in page.locator(".demo-stage").all():
+                stage.scroll_into_view_if_needed()
+            page.wait_for_load_state("networkidle")
+            rows[label] = (sum(size for size, _url in wire) / 1024, shift)
+            if os.environ.get("DETAIL"):
+                for size, url in sorted(wire, reverse=True):
+                    print(f"  {size / 1024:6.1f} KB  {url.removeprefix(base)}")
+            context.close()
+        browser.close()
+    return rows
+
+
+if __name__ == "__main__":
+    main()
