@@ -32,6 +32,9 @@ def production_env(tmp: str, **extra: str) -> dict:
         # serving stale copies from the project's staticfiles/ to later runs.
         "COURSEWARE_STATIC_ROOT": str(Path(tmp) / "static"),
         "COURSEWARE_LOG_LEVEL": "WARNING",
+        # As on a server: compiled modules are kept, so a restarted worker
+        # does not compile every module again.
+        "PYTHONDONTWRITEBYTECODE": "",
         **extra,
     }
 
