@@ -14,6 +14,17 @@ def course(db):
     return report
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _render_without_limits():
+    """Lessons render in the test process, with no CPU limit.
+
+    The limits are tested where they are the subject
+    (lessons/tests/test_rendering.py passes ``cpu_seconds`` itself); other
+    tests must not depend on how fast this machine is.
+    """
+    settings.COURSEWARE_RENDER_CPU_SECONDS = 0
+
+
 @pytest.fixture
 def htmx_client(client):
     """A test client whose requests look like htmx's (HX-Request: true)."""

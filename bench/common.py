@@ -77,3 +77,18 @@ def run_wrk(arguments: list[str]) -> tuple[float, float, float, int]:
 def latency(text: str) -> float:
     value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
+    """gunicorn with ``workers`` sync workers on 127.0.0.1:``port``, no access log."""
+    return subprocess.Popen(
+        [
+            PYTHON, "-m", "gunicorn", "courseware.wsgi",
+            "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers),
+            "--no-control-socket",
+            "--access-logfile", "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from exercises_browser import static_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -63,8 +65,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "markdownx",
+    "axes",
     "courseware",
     "lessons",
+    "exercises",
     # The sandbox plumbing (registry, tenancy, embedding), then one line per demo.
     "sandbox_apps",
     "sandbox_apps.session_counter",
@@ -72,6 +76,7 @@ INSTALLED_APPS = [
     "sandbox_apps.disappearing_ninjas",
     "sandbox_apps.email_validation",
     "sandbox_apps.login_registration",
+    "exercises_browser",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After AuthenticationMiddleware: answers a locked-out admin login.
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sandbox_apps.middleware.SandboxMiddleware",
@@ -110,8 +117,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "csp.context_processors.nonce",
-                "courseware.context_processors.csp_nonce",
                 "sandbox_apps.context_processors.current_demo",
             ],
         },
@@ -207,12 +212,18 @@ COURSEWARE_WARM_PAGES = env_int("COURSEWARE_WARM_PAGES", 20)
 # --- Passwords (the login sandbox uses Django's hashers, Argon2 first) -----
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id at OWASP's minimum cost (m=19 MiB, t=2, p=1), not Django's
+    # default of 100 MiB and 8 lanes: every sandbox login hashes once, on a
+    # public form, and at 100 MiB a handful of logins at once could take a
+    # small server's memory. 19 MiB with 2 passes is still what OWASP
+    # recommends against offline cracking. See courseware/hashers.py.
+    "courseware.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
+# Used by the admin's password forms and by the login sandbox's registration.
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
@@ -221,6 +232,56 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Who is asking: the client address, and login throttles ---------------
+
+# How many proxies you run in front of the app servers, each adding the
+# address it received from to X-Forwarded-For (nginx:
+# proxy_add_x_forwarded_for). 0 (the default) trusts no header and uses the
+# socket's address, which is right when browsers connect to Django directly.
+# With 1 (one nginx in front), the client is the last address in the header:
+# anything before it was written by the client itself and could be forged.
+# See courseware/client.py.
+COURSEWARE_TRUSTED_PROXIES = env_int("COURSEWARE_TRUSTED_PROXIES", 0)
+
+# The login sandbox refuses a login form, before hashing anything, after this
+# many failures in the window: per sandbox (a visitor's own demo), and per
+# client address (a script that makes a new sandbox for every try).
+COURSEWARE_LOGIN_FAILURES_PER_SANDBOX = env_int(
+    "COURSEWARE_LOGIN_FAILURES_PER_SANDBOX", 5
+)
+COURSEWARE_LOGIN_FAILURES_PER_ADDRESS = env_int(
+    "COURSEWARE_LOGIN_FAILURES_PER_ADDRESS", 20
+)
+# Registrations hash a password too: at most this many per address in the window.
+COURSEWARE_REGISTRATIONS_PER_ADDRESS = env_int(
+    "COURSEWARE_REGISTRATIONS_PER_ADDRESS", 20
+)
+COURSEWARE_LOGIN_WINDOW_MINUTES = env_int("COURSEWARE_LOGIN_WINDOW_MINUTES", 5)
+
+# The admin's login is throttled by django-axes: after 5 failures for one
+# username from one address, that pair is locked out for an hour.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("COURSEWARE_ADMIN_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "courseware.client.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin_locked_out.html"
+AXES_VERBOSE = False
+
+# --- Per-session lock (sandbox_apps/session_lock.py) ----------------------
+
+# One visitor's demo requests take turns. A request waits at most this many
+# seconds for its turn, and at most this many of one visitor's requests wait
+# in one worker process; past either it gets a 429 "try again".
+COURSEWARE_SESSION_LOCK_WAIT = float(
+    os.environ.get("COURSEWARE_SESSION_LOCK_WAIT", "3")
+)
+COURSEWARE_SESSION_LOCK_QUEUE = env_int("COURSEWARE_SESSION_LOCK_QUEUE", 16)
 
 # --- Internationalisation -------------------------------------------------
 
@@ -268,10 +329,14 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "courseware.storage.StaticFilesStorage"
         )
     },
 }
+
+# The exercises' runtime (Pyodide, Django for the browser) sits in folders
+# named after its version: cache those files for a year.
+WHITENOISE_ADD_HEADERS_FUNCTION = static_headers.add_headers
 
 # --- Request limits: a public form should never be able to eat the server --
 
@@ -304,8 +369,9 @@ if not DEBUG:
 
 # No inline script anywhere: 'self' is enough for htmx and the site's own
 # scripts, so lesson pages carry no per-visitor nonce and can be cached whole.
-# A page that ever needs an inline script opts in by reading request.csp_nonce
-# in its view (see courseware/context_processors.py).
+# A page that ever needs an inline script would read request.csp_nonce in its
+# view (django-csp then adds it to the header) and pass it to the template as
+# csp_nonce, the name {% htmx_script %} reads.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -335,9 +401,13 @@ MARKDOWNX_MEDIA_PATH = "lesson-images/"
 COURSEWARE_CONTENT_DIR = Path(
     os.environ.get("COURSEWARE_CONTENT_DIR", str(BASE_DIR / "content"))
 )
-# The largest lesson body accepted, in characters, and how long rendering it may take.
-COURSEWARE_MAX_LESSON_CHARS = env_int("COURSEWARE_MAX_LESSON_CHARS", 200_000)
-COURSEWARE_RENDER_TIMEOUT = float(os.environ.get("COURSEWARE_RENDER_TIMEOUT", "5"))
+# The largest lesson body accepted, in characters, and the CPU time rendering
+# it may take (CPU, not wall time, so a busy server gives the same verdict;
+# 0 renders in the process itself, without limits). See bench/render.py.
+COURSEWARE_MAX_LESSON_CHARS = env_int("COURSEWARE_MAX_LESSON_CHARS", 20_000)
+COURSEWARE_RENDER_CPU_SECONDS = float(
+    os.environ.get("COURSEWARE_RENDER_CPU_SECONDS", "1")
+)
 # Sandboxes idle for longer than this many days are removed by purge_sandboxes.
 COURSEWARE_SANDBOX_MAX_IDLE_DAYS = env_int("COURSEWARE_SANDBOX_MAX_IDLE_DAYS", 7)
 # The inspector panel beside each demo (off only to measure what it costs).

@@ -9,6 +9,8 @@ from lessons import editor
 urlpatterns = [
     path("", include("lessons.urls")),
     path("sandbox/", include("sandbox_apps.urls")),
+    path("exercises/", include("exercises.urls")),
+    path("exercise-runtime/", include("exercises_browser.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     # The admin editor's endpoints, staff-only (see lessons/editor.py).
@@ -31,4 +33,5 @@ if settings.COURSEWARE_BENCH:
     # The baseline the benchmark compares lesson pages with (bench/run.py).
     urlpatterns.append(path("bench/hello/", hello_world))
 
+handler400 = "courseware.views.bad_request"
 handler500 = "courseware.views.server_error"

@@ -2,7 +2,12 @@
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
@@ -21,6 +26,21 @@ def server_error(request):
     else:
         template = loader.get_template("500.html")
     return HttpResponseServerError(template.render())
+
+
+@requires_csrf_token
+def bad_request(request, exception=None):
+    """The 400 page, or a short message a demo can show in place.
+
+    Django answers 400 for requests it cannot trust (a session ended by a
+    log-out in another tab, a malformed header); left to its default, the
+    reader would get a bare "Bad Request (400)".
+    """
+    if request.headers.get("HX-Request") == "true":
+        template = loader.get_template("_bad_request.html")
+    else:
+        template = loader.get_template("400.html")
+    return HttpResponseBadRequest(template.render())
 
 
 def hello_world(request):
