@@ -178,11 +178,15 @@ class Redis:
 class Gunicorn:
     """One app server: gunicorn with the shipped config, on a loopback port."""
 
-    def __init__(self, env: dict, workers: int = 2, name: str = "app"):
+    def __init__(
+        self, env: dict, workers: int = 2, name: str = "app", log=None, port=None
+    ):
+        """``log``: an open file for gunicorn's output (default: this console)."""
+        self.log = log
         self.env = env
         self.workers = workers
         self.name = name
-        self.port = free_port()
+        self.port = port or free_port()
         self.process = None
 
     def start(self, wait: bool = True) -> "Gunicorn":
@@ -197,6 +201,8 @@ class Gunicorn:
             + ["courseware.wsgi", "--no-control-socket"],
             cwd=ROOT,
             env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         if wait:
             self.wait_until_ready()
@@ -243,7 +249,10 @@ def worker_pids(master: int) -> list[int]:
 
 
 def http_status(url: str, host: str | None = None) -> int:
-    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+    # As nginx sends it: with SECURE_SSL_REDIRECT on, a request without it
+    # would get a redirect to HTTPS.
+    headers = {"X-Forwarded-Proto": "https", **({"Host": host} if host else {})}
+    request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             return response.status

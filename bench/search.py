@@ -27,6 +27,7 @@ import tempfile
 from common import (
     PYTHON,
     ROOT,
+    grow_course,
     manage,
     production_env,
     require_wrk,
@@ -42,27 +43,6 @@ URLS = {
     "search 'session' (many hits)": ("/search/?q=session", True),
     "search 'makemigrations'": ("/search/?q=makemigrations", True),
 }
-
-# Copies of the real lessons, re-titled and re-numbered, indexed as a save
-# would (lessons.search.index_lesson), without rendering Markdown 500 times.
-GROW = """
-from lessons.models import Lesson
-from lessons.search import index_lesson
-originals = list(Lesson.objects.order_by("order"))
-wanted = {size} - len(originals)
-copies = []
-for number in range(wanted):
-    source = originals[number % len(originals)]
-    copies.append(Lesson(
-        slug=f"{{source.slug}}-copy-{{number}}", title=f"{{source.title}} (copy {{number}})",
-        summary=source.summary, order=1000 + number, body=source.body, html=source.html,
-        headings=source.headings, demos=source.demos, sources=source.sources,
-        slides=source.slides, renderer_version=source.renderer_version,
-    ))
-for lesson in Lesson.objects.bulk_create(copies):
-    index_lesson(lesson)
-print(Lesson.objects.count(), "lessons")
-"""
 
 
 def main():
@@ -108,7 +88,7 @@ def measure(size, args):
             ["sync_content"],
         )
         if size > 13:
-            manage(env, ["shell", "-c", GROW.format(size=size)])
+            grow_course(env, size)
         server = subprocess.Popen(
             [
                 PYTHON, "-m", "gunicorn", "courseware.wsgi",

@@ -10,27 +10,17 @@ Either way the site serves the images itself, at the same
 the storage changes, the page's Content-Security-Policy (``img-src
 'self'``) needs no exception, and the bucket can stay private. The names
 are random and never reused, so the answers may be cached for good (the
-shipped nginx config keeps them).
+shipped nginx config keeps them). The bucket's storage class is in
+media_s3.py, so boto3 is imported only where it is used.
 """
 
 import mimetypes
-from urllib.parse import urljoin
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
-from django.utils.encoding import filepath_to_uri
 from django.views.decorators.http import require_safe
-from storages.backends.s3 import S3Storage
 
 CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
-
-
-class MediaStorage(S3Storage):
-    """An S3 bucket whose files the site serves at its own /media/ URLs."""
-
-    def url(self, name, parameters=None, expire=None, http_method=None):
-        return urljoin(settings.MEDIA_URL, filepath_to_uri(name))
 
 
 @require_safe

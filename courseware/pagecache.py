@@ -22,6 +22,7 @@ second (a micro-cache); nginx does not pass that header on.
 
 import functools
 import hashlib
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,6 +73,13 @@ class Page:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     etag: str
+    # Kept zlib-compressed (a lesson shrinks about four times), so 500
+    # lessons fit in each worker; unpacking one costs well under a millisecond.
+    packed: bool = False
+
+    @property
+    def content(self) -> bytes:
+        return zlib.decompress(self.body) if self.packed else self.body
 
     @property
     def size(self) -> int:
@@ -160,7 +168,15 @@ class PageCacheMiddleware:
         headers = [(name, value) for name, value in response.items()]
         if not response.has_header("ETag"):
             headers.append(("ETag", etag))
-        return Page(stamp=stamp, headers=tuple(headers), body=body, etag=etag)
+        # An answer already gzipped for the client is kept as it is.
+        packed = not response.has_header("Content-Encoding")
+        return Page(
+            stamp=stamp,
+            headers=tuple(headers),
+            body=zlib.compress(body, 6) if packed else body,
+            etag=etag,
+            packed=packed,
+        )
 
     def replay(self, request: HttpRequest, page: Page) -> HttpResponse:
         if etag_matches(request.META.get("HTTP_IF_NONE_MATCH", ""), page.etag):
@@ -169,7 +185,7 @@ class PageCacheMiddleware:
                 if name in NOT_MODIFIED_HEADERS:
                     response[name] = value
             return response
-        response = HttpResponse(page.body if request.method == "GET" else b"")
+        response = HttpResponse(page.content if request.method == "GET" else b"")
         for name, value in page.headers:
             response[name] = value
         return response

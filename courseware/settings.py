@@ -307,7 +307,7 @@ MEDIA_ROOT = Path(os.environ.get("COURSEWARE_MEDIA_ROOT", str(BASE_DIR / "media"
 COURSEWARE_MEDIA_BUCKET = os.environ.get("COURSEWARE_MEDIA_BUCKET", "").strip()
 if COURSEWARE_MEDIA_BUCKET:
     MEDIA_STORAGE = {
-        "BACKEND": "courseware.media.MediaStorage",
+        "BACKEND": "courseware.media_s3.MediaStorage",
         "OPTIONS": {
             "bucket_name": COURSEWARE_MEDIA_BUCKET,
             # Empty for AWS; e.g. http://minio.internal:9000 for MinIO.

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from courseware.media import lesson_image
-from courseware.views import health, hello_world
+from courseware.views import bench_lessons, health, hello_world
 from lessons import editor
 
 urlpatterns = [
@@ -31,7 +31,10 @@ urlpatterns = [
 
 if settings.COURSEWARE_BENCH:
     # The baseline the benchmark compares lesson pages with (bench/run.py).
-    urlpatterns.append(path("bench/hello/", hello_world))
+    urlpatterns += [
+        path("bench/hello/", hello_world),
+        path("bench/lessons/", bench_lessons),
+    ]
 
 handler400 = "courseware.views.bad_request"
 handler500 = "courseware.views.server_error"

@@ -48,6 +48,15 @@ def hello_world(request):
     return HttpResponse("Hello, world")
 
 
+def bench_lessons(request):
+    """Every lesson's address, for the benchmark that walks them all."""
+    from lessons.models import Lesson
+
+    return JsonResponse(
+        [lesson.get_absolute_url() for lesson in Lesson.objects.outline()], safe=False
+    )
+
+
 @require_safe
 @never_cache
 def health(request):

@@ -53,7 +53,7 @@ def bucket_storage(s3, settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "courseware.media.MediaStorage",
+            "BACKEND": "courseware.media_s3.MediaStorage",
             "OPTIONS": {
                 "bucket_name": "course-media",
                 "endpoint_url": endpoint,
