@@ -700,3 +700,9 @@ def test_validate_email_and_the_demo_accept_other_alphabets_the_short_regex_does
     assert is_valid_email("ann@exämple.com")
     for name, pattern in lesson_email_patterns():
         assert pattern.fullmatch("ann@exämple.com") is None, name
+
+
+def test_the_date_format_for_a_morning_in_march():
+    """13: the check's answer, March 1st, 2024, 9:05 AM."""
+    when = datetime(2024, 3, 1, 9, 5)
+    assert render('{{ d|date:"F jS, Y, g:i A" }}', d=when) == "March 1st, 2024, 9:05 AM"
