@@ -12,6 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from exercises_browser import static_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "axes",
     "courseware",
     "lessons",
+    "exercises",
     # The sandbox plumbing (registry, tenancy, embedding), then one line per demo.
     "sandbox_apps",
     "sandbox_apps.session_counter",
@@ -73,9 +76,12 @@ INSTALLED_APPS = [
     "sandbox_apps.disappearing_ninjas",
     "sandbox_apps.email_validation",
     "sandbox_apps.login_registration",
+    "exercises_browser",
 ]
 
 MIDDLEWARE = [
+    # First: answers kept reader pages before any other work (pagecache.py).
+    "courseware.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -92,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sandbox_apps.middleware.SandboxMiddleware",
+    # A demo POST retried after a lost answer is applied once (idempotency.py).
+    "sandbox_apps.idempotency.IdempotencyMiddleware",
     # Last, so inside SessionMiddleware: it sees the session before and after each sandbox view.
     "sandbox_apps.inspector.middleware.InspectorMiddleware",
 ]
@@ -155,21 +163,51 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ---------------------------------------------------
 
+# Redis is a cache and only a cache: the database is the one copy of
+# everything a visitor owns. So sessions stay in the database with or
+# without Redis ("db", not "cached_db"): a Redis restarted from an old
+# snapshot could otherwise hand back a game as it was minutes ago, and the
+# next click would write that over the database copy. Reading a session is
+# one primary-key lookup, which is all a cached copy could have saved.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+SESSION_COOKIE_SAMESITE = "Lax"
+
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Falls back to process memory when Redis is down or hangs
+            # (courseware/cache.py), so Redis never takes a page down.
+            "BACKEND": "courseware.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                # A healthy Redis on the local network answers in well under
+                # a millisecond; waiting longer only holds a worker hostage.
+                "socket_connect_timeout": float(
+                    os.environ.get("COURSEWARE_REDIS_TIMEOUT", "0.25")
+                ),
+                "socket_timeout": float(
+                    os.environ.get("COURSEWARE_REDIS_TIMEOUT", "0.25")
+                ),
+                "fallback_pause": 5.0,
+            },
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
 
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
-SESSION_COOKIE_SAMESITE = "Lax"
+# Whole reader pages kept in each worker's memory (courseware/pagecache.py),
+# at most this many megabytes per worker; the least recently used go first.
+COURSEWARE_PAGE_CACHE_MB = env_int("COURSEWARE_PAGE_CACHE_MB", 24)
+# How many lesson pages each gunicorn worker renders before taking traffic
+# (deploy/gunicorn.conf.py); the course home is always one of them.
+COURSEWARE_WARM_PAGES = env_int("COURSEWARE_WARM_PAGES", 20)
 
 # --- Passwords (the login sandbox uses Django's hashers, Argon2 first) -----
 
@@ -262,16 +300,43 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("COURSEWARE_MEDIA_ROOT", str(BASE_DIR / "media")))
 
+# Uploaded lesson images: a local folder by default; with several app
+# servers, an S3-compatible bucket every server sees (courseware/media.py).
+# Credentials come from boto3's usual places (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the machine's role), never from this file.
+COURSEWARE_MEDIA_BUCKET = os.environ.get("COURSEWARE_MEDIA_BUCKET", "").strip()
+if COURSEWARE_MEDIA_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "courseware.media.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": COURSEWARE_MEDIA_BUCKET,
+            # Empty for AWS; e.g. http://minio.internal:9000 for MinIO.
+            "endpoint_url": os.environ.get("COURSEWARE_MEDIA_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("COURSEWARE_MEDIA_REGION") or None,
+            "location": os.environ.get("COURSEWARE_MEDIA_PREFIX", ""),
+            # Objects stay private: the site reads and serves them.
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "courseware.storage.StaticFilesStorage"
         )
     },
 }
+
+# The exercises' runtime (Pyodide, Django for the browser) sits in folders
+# named after its version: cache those files for a year.
+WHITENOISE_ADD_HEADERS_FUNCTION = static_headers.add_headers
 
 # --- Request limits: a public form should never be able to eat the server --
 

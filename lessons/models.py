@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 
-from . import rendering
+from . import rendering, search
 
 
 def content_digest(title: str, summary: str, order: int, body: str) -> str:
@@ -124,6 +124,8 @@ class Lesson(models.Model):
         Lesson.objects.filter(pk=self.pk).update(
             **{name: getattr(self, name) for name in fields}
         )
+        # update() sends no post_save, so the search rows are refreshed here.
+        search.index_lesson(self)
 
     @property
     def current_digest(self) -> str:
@@ -224,3 +226,38 @@ class Presentation(models.Model):
             ended_at=now, version=models.F("version") + 1
         )
         self.refresh_from_db(fields=["ended_at", "version"])
+
+
+class LessonSection(models.Model):
+    """One section of a lesson as search sees it, rebuilt whenever the lesson is saved.
+
+    The database's own full-text index covers these rows (an FTS5 table on
+    SQLite, a generated tsvector column on PostgreSQL; see
+    migrations/0003_lessonsection.py), so a search never reads lesson HTML.
+    """
+
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="sections"
+    )
+    position = models.PositiveIntegerField()
+    anchor = models.CharField(max_length=200, blank=True)
+    # Copied from the lesson so the index can rank a title match without a join.
+    lesson_title = models.CharField(max_length=200)
+    heading = models.CharField(max_length=300)
+    text = models.TextField(blank=True)
+    code = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["lesson", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lesson", "position"], name="lessons_section_position"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.lesson_title}: {self.heading}"
+
+    def get_absolute_url(self):
+        url = reverse("lessons:detail", args=[self.lesson.slug])
+        return f"{url}#{self.anchor}" if self.anchor else url

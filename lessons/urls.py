@@ -9,6 +9,8 @@ CODE = r"(?P<code>[A-Za-z0-9]{4,12})"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("lessons/<slug:slug>/", views.detail, name="detail"),
     path("lessons/<slug:slug>/present/", presenter.present, name="present"),
     path("lessons/<slug:slug>/present/speaker/", presenter.speaker, name="speaker"),

@@ -2,26 +2,57 @@
 reader pages are the same bytes for every visitor, so whole pages are
 cached until any lesson changes."""
 
+import hashlib
+import json
+import re
+
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import cache_control
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
+from courseware.pagecache import course_page
+
+from . import search as course_search
 from .models import Lesson
+from .stamp import course_stamp
 
 PAGE_CACHE_SECONDS = 60 * 60
-# How long a worker trusts its idea of the course's latest edit. Saving a
-# lesson clears it at once where the cache is shared (Redis, or this
-# process); other processes with a local cache catch up within this time.
-STAMP_SECONDS = 2
-STAMP_KEY = "lessons:course-stamp"
+# static/js/site.js and the modules it imports, one per job.
+SITE_MODULES = [
+    "copy",
+    "csrf",
+    "demos",
+    "focus",
+    "inspector",
+    "offline",
+    "outline",
+    "progress",
+    "search",
+    "shortcuts",
+    "theme-toggle",
+    "toc",
+]
+# Pygments' wrapper around highlighted code (rendering adds a language class).
+HIGHLIGHTED_CODE = re.compile(r'class="[^"]*\bhighlight\b')
+# The sidebar lists every lesson up to this many, else a window around the current one.
+OUTLINE_ALL_UP_TO = 15
+OUTLINE_AROUND = 7
 
 
+# Reader pages are compressed by Django itself, so they travel small even
+# without a compressing proxy. That is safe here (no BREACH): they carry no
+# secret, no CSRF token and no per-visitor data. Sandbox fragments do carry
+# tokens and echo input, so they are never compressed this way.
 @require_safe
-@cache_control(public=True, max_age=60)
+@course_page
+@gzip_page
 def home(request):
     return cached_page(
         request,
@@ -32,13 +63,82 @@ def home(request):
 
 
 @require_safe
-@cache_control(public=True, max_age=60)
+@course_page
+@gzip_page
 def detail(request, slug):
     # Editing any lesson can change this page's outline and prev/next links,
     # so the key carries a stamp of the whole course, not just this lesson.
     return cached_page(
         request, f"lesson:{slug}", "lessons/detail.html", lambda: lesson_context(slug)
     )
+
+
+@require_safe
+@gzip_page
+@cache_control(public=True, max_age=60)
+def search(request):
+    """Results depend on the query alone, never on who asks: cacheable."""
+    query = request.GET.get("q", "")
+    status = 200
+    problem = ""
+    try:
+        hits = course_search.search(query)
+    except course_search.QueryTooLong as error:
+        hits, problem, status = [], str(error), 400
+    context = {
+        "query": query,
+        "hits": hits,
+        "problem": problem,
+        "searched": bool(query.strip()),
+    }
+    # The live box under the header swaps in only the results list.
+    if request.htmx:
+        template = "lessons/_search_results.html"
+    else:
+        template = "lessons/search.html"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# What every reader page loads; the service worker keeps them at install.
+OFFLINE_FILES = [
+    "css/site.css",
+    "css/pygments.css",
+    "js/theme.js",
+    "js/site.js",
+    *(f"js/{name}.js" for name in SITE_MODULES),
+    "img/favicon.svg",
+    "manifest.webmanifest",
+]
+
+
+@require_safe
+@cache_control(no_cache=True)
+def service_worker(request):
+    """The offline-reading worker, served from the root so its scope is the whole site.
+
+    Its text names the course's stamp and the static files' URLs (hashed in
+    production), so any change to either is a new worker: browsers then
+    install it and drop the copies the old one kept.
+    """
+    precache = [static(name) for name in OFFLINE_FILES]
+    lesson_slugs = list(Lesson.objects.outline().values_list("slug", flat=True))
+    version = hashlib.sha256(
+        "\n".join([course_stamp(), *precache]).encode()
+    ).hexdigest()[:16]
+    body = render_to_string(
+        "lessons/sw.js",
+        {
+            "version_json": json.dumps(version),
+            "precache_json": json.dumps(["/", *precache]),
+            "static_prefix_json": json.dumps(static("")),
+            "lessons_json": json.dumps(
+                [reverse("lessons:detail", args=[slug]) for slug in lesson_slugs]
+            ),
+        },
+    )
+    return HttpResponse(body, content_type="text/javascript; charset=utf-8")
 
 
 def cached_page(request, name, template, make_context):
@@ -53,25 +153,25 @@ def cached_page(request, name, template, make_context):
 def lesson_context(slug):
     lesson = get_object_or_404(Lesson, slug=slug)
     outline = list(Lesson.objects.outline())
-    position = next(index for index, item in enumerate(outline) if item.pk == lesson.pk)
+    for number, item in enumerate(outline, start=1):
+        item.position = number
+    index = next(index for index, item in enumerate(outline) if item.pk == lesson.pk)
+    # On a long course the sidebar lists only the lessons around this one,
+    # so a page's size does not grow with the course; home lists them all.
+    if len(outline) <= OUTLINE_ALL_UP_TO:
+        part = outline
+    else:
+        part = outline[max(0, index - OUTLINE_AROUND) : index + OUTLINE_AROUND + 1]
     return {
         "lesson": lesson,
-        "outline": outline,
-        "previous": outline[position - 1] if position > 0 else None,
-        "next": outline[position + 1] if position + 1 < len(outline) else None,
-        "position": position + 1,
+        "outline": part,
+        "outline_is_part": len(part) < len(outline),
+        "outline_first": part[0].position,
+        "outline_last": part[-1].position,
+        "lesson_count": len(outline),
+        "previous": outline[index - 1] if index > 0 else None,
+        "next": outline[index + 1] if index + 1 < len(outline) else None,
+        "position": index + 1,
+        # Pages without highlighted code skip the code colours' stylesheet.
+        "has_code": HIGHLIGHTED_CODE.search(lesson.html) is not None,
     }
-
-
-def course_stamp():
-    stamp = cache.get(STAMP_KEY)
-    if stamp is None:
-        found = Lesson.objects.aggregate(latest=Max("updated_at"), count=Count("pk"))
-        latest = found["latest"].timestamp() if found["latest"] else 0
-        stamp = f"{latest:.6f}-{found['count']}"
-        cache.set(STAMP_KEY, stamp, STAMP_SECONDS)
-    return stamp
-
-
-def forget_course_stamp(**kwargs):
-    cache.delete(STAMP_KEY)

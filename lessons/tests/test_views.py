@@ -1,5 +1,6 @@
 """Reader pages: one row read, no Markdown work, the same bytes for everyone."""
 
+import gzip
 from unittest import mock
 
 import pytest
@@ -80,16 +81,45 @@ def test_lesson_pages_carry_the_security_headers(client, lessons):
 
 
 def test_htmx_is_configured_safely(client, lessons):
-    html = client.get("/lessons/first/").content.decode()
+    Lesson.objects.create(
+        slug="with-demo",
+        title="With a demo",
+        summary="Plays.",
+        order=3,
+        body="## Play\n\n/// demo | ninja-gold\n///",
+    )
+    html = client.get("/lessons/with-demo/").content.decode()
     for setting in [
         '"allowEval":false',
         '"allowScriptTags":false',
         '"selfRequestsOnly":true',
         '"includeIndicatorStyles":false',
         '"historyRestoreAsHxRequest":false',
+        # A demo's first click must not scroll the page to the demo's top.
+        '"scrollIntoViewOnBoost":false',
     ]:
         assert setting in html
     assert "htmx-2.min.js" in html
+
+
+def test_pages_load_only_the_scripts_and_styles_they_use(client, lessons):
+    """htmx only where a demo runs, code colours only where code shows."""
+    Lesson.objects.create(
+        slug="with-code",
+        title="With code",
+        summary="Shows code.",
+        order=3,
+        body="## Code\n\n```python\nx = 1\n```",
+    )
+    plain = client.get("/lessons/first/").content.decode()
+    home = client.get("/").content.decode()
+    code = client.get("/lessons/with-code/").content.decode()
+    for html in (plain, home):
+        assert "htmx" not in html
+        assert "pygments.css" not in html
+    assert "pygments.css" in code and "htmx" not in code
+    # Print styles live in site.css (@media print): no extra request.
+    assert "print.css" not in plain
 
 
 def test_unknown_lesson_is_a_styled_404(client, lessons):
@@ -143,3 +173,20 @@ def test_lesson_pages_answer_conditional_requests(client, lessons):
     assert "public" in response["Cache-Control"]
     again = client.get("/lessons/first/", HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize("path", ["/", "/lessons/first/", "/search/?q=hello"])
+def test_reader_pages_are_compressed_without_a_proxy(client, lessons, path):
+    response = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert b"csrfmiddlewaretoken" not in gzip.decompress(response.content)
+
+
+def test_sandbox_fragments_are_never_compressed_by_django(client, lessons):
+    """They carry a CSRF token and echo input: compressing them invites BREACH."""
+    response = client.get(
+        "/sandbox/ninja-gold/", HTTP_ACCEPT_ENCODING="gzip", HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response

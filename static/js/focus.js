@@ -1,0 +1,111 @@
+// Keep keyboard and screen-reader users where they were in a demo. A swap
+// replaces the demo's HTML, so the control the reader used is gone: find
+// the same control in the new HTML and focus it, or else the demo's first
+// heading (focusable by script only, so the tab order stays natural), and
+// never the stage itself, which has no outline and means nothing when read.
+import { stageOf } from "./demos.js";
+
+// What identifies a control across a swap: its id, or its form's action
+// with its own name, value and text.
+function signature(element) {
+  if (!element || element === document.body) {
+    return null;
+  }
+  if (element.id) {
+    return { id: element.id };
+  }
+  const form = element.form || element.closest("form");
+  return {
+    tag: element.tagName,
+    action: form ? form.getAttribute("action") || "" : null,
+    href: element.getAttribute("href"),
+    name: element.getAttribute("name"),
+    value: element.getAttribute("value"),
+    text: element.textContent.trim(),
+  };
+}
+
+function sameControl(stage, wanted) {
+  if (wanted.id) {
+    const found = document.getElementById(wanted.id);
+    return found && stage.contains(found) ? found : null;
+  }
+  for (const candidate of stage.querySelectorAll(wanted.tag)) {
+    const form = candidate.form || candidate.closest("form");
+    if (
+      (form ? form.getAttribute("action") || "" : null) === wanted.action &&
+      candidate.getAttribute("href") === wanted.href &&
+      candidate.getAttribute("name") === wanted.name &&
+      candidate.getAttribute("value") === wanted.value &&
+      candidate.textContent.trim() === wanted.text &&
+      !candidate.disabled
+    ) {
+      return candidate;
+    }
+  }
+  return null;
+}
+
+function landmarkIn(stage) {
+  const preferred = stage.querySelector("[data-autofocus]");
+  if (preferred) {
+    return preferred;
+  }
+  const heading = stage.querySelector("h1, h2, h3, h4, [role='alert'], [role='status']");
+  if (heading) {
+    if (!heading.hasAttribute("tabindex")) {
+      heading.setAttribute("tabindex", "-1");
+    }
+    return heading;
+  }
+  return stage.querySelector("button, a[href], input, select, textarea");
+}
+
+function focusVisibly(element) {
+  element.focus({ preventScroll: true });
+  const box = element.getBoundingClientRect();
+  if (box.bottom < 0 || box.top > window.innerHeight) {
+    element.scrollIntoView({ block: "nearest" });
+  }
+}
+
+export function keepFocusInDemos() {
+  const used = new WeakMap();
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const stage = stageOf(event.detail.elt);
+    if (!stage) {
+      return;
+    }
+    const active = document.activeElement;
+    const submitter = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent
+      ? event.detail.requestConfig.triggeringEvent.submitter
+      : null;
+    const control = submitter || (stage.contains(active) ? active : null);
+    used.set(stage, signature(control));
+  });
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const stage = event.detail.target;
+    if (!stage || !stage.classList || !stage.classList.contains("demo-stage")) {
+      return;
+    }
+    const wanted = used.get(stage);
+    used.delete(stage);
+    // Only a demo the reader was using takes focus: the first, automatic
+    // load of a demo scrolled into view must not pull focus from the text.
+    const focusLost = !document.activeElement || document.activeElement === document.body;
+    if (!wanted && !focusLost) {
+      return;
+    }
+    if (!wanted && !stage.dataset.used) {
+      return;
+    }
+    stage.dataset.used = "true";
+    // A form answered with its errors: the first field to fix, as a
+    // screen reader user expects; otherwise the control just used.
+    const invalid = stage.querySelector("[aria-invalid='true']");
+    const target = invalid || (wanted && sameControl(stage, wanted)) || landmarkIn(stage);
+    if (target) {
+      focusVisibly(target);
+    }
+  });
+}
