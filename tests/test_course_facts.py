@@ -345,8 +345,9 @@ def test_fromisoformat_accepts_more_than_yyyy_mm_dd_on_python_3_11():
     assert date.fromisoformat("2012-05-01") == date(2012, 5, 1)
     assert date.fromisoformat("20120501") == date(2012, 5, 1)
     assert date.fromisoformat("2012-W01-1") == date(2012, 1, 2)
-    with pytest.raises(ValueError):
-        date.fromisoformat("2012-5-1")
+    for not_a_date in ("2012-5-1", "", "2012-02-30"):
+        with pytest.raises(ValueError):
+            date.fromisoformat(not_a_date)
 
 
 def test_dates_compared_as_text_go_wrong_without_zero_padding():
@@ -700,3 +701,9 @@ def test_validate_email_and_the_demo_accept_other_alphabets_the_short_regex_does
     assert is_valid_email("ann@exämple.com")
     for name, pattern in lesson_email_patterns():
         assert pattern.fullmatch("ann@exämple.com") is None, name
+
+
+def test_the_date_format_for_a_morning_in_march():
+    """13: the check's answer, March 1st, 2024, 9:05 AM."""
+    when = datetime(2024, 3, 1, 9, 5)
+    assert render('{{ d|date:"F jS, Y, g:i A" }}', d=when) == "March 1st, 2024, 9:05 AM"
