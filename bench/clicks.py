@@ -124,7 +124,8 @@ def main():
         server = start_gunicorn(env, PORT, args.workers)
         base = f"http://127.0.0.1:{PORT}"
         try:
-            wait_until_up(base + "/bench/hello/")
+            # Workers warm their page cache before answering; a busy machine is slow.
+            wait_until_up(base + "/bench/hello/", timeout=180)
             click_script = write_click_script(tmp, base, args.connections)
             clicks(base, server.pid, click_script, args)
             login_flood(base, click_script, args)
