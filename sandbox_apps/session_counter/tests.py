@@ -60,6 +60,16 @@ def test_the_cookie_is_named_as_the_settings_name_it(client, settings):
 
 
 @pytest.mark.django_db
+def test_the_page_names_the_csrf_cookie_the_browser_holds_too(client, settings):
+    """The browser holds two cookies here, not one: the session key and the CSRF token."""
+    settings.CSRF_COOKIE_NAME = "courseware_csrf"
+    client.get(URL)
+    html = client.get(URL).content.decode()
+    assert "<code>courseware_csrf</code>" in html
+    assert "courseware_csrf" in client.cookies
+
+
+@pytest.mark.django_db
 def test_htmx_request_gets_only_the_fragment_with_the_right_headers(htmx_client):
     response = htmx_client.get(URL)
     html = response.content.decode()

@@ -50,6 +50,7 @@ def show(request, state, note, form, status=200):
         "note": note,
         "form": form,
         "cookie_name": settings.SESSION_COOKIE_NAME,
+        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
         "masked_key": mask(request.session.session_key),
         "server_data": json.dumps(
             request.session.get(counter.SESSION_KEY, {}), indent=2
