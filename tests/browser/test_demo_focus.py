@@ -54,7 +54,10 @@ def stage(page, slug):
 def swap(page, stage, action):
     """Do ``action`` and wait until htmx has settled the answer in ``stage``."""
     settled = stage.evaluate_handle(
-        "stage => new Promise((done) => stage.addEventListener('htmx:afterSettle', () => done(true), {once: true}))"
+        """stage => new Promise((done, fail) => {
+        stage.addEventListener('htmx:afterSettle', () => done(true), {once: true});
+        setTimeout(() => fail(new Error('the demo did not answer')), 20000);
+        })"""
     )
     action()
     settled.evaluate("promise => promise")
