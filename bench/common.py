@@ -1,9 +1,11 @@
 """What the benchmark scripts share: a production-like environment, a
 prepared throwaway database, and reading wrk's report."""
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -74,3 +76,37 @@ def run_wrk(arguments: list[str]) -> tuple[float, float, float, int]:
 def latency(text: str) -> float:
     value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, port: int, workers: int = 2, then: tuple = ()):
+    """Serve the site with gunicorn on ``port`` until the block ends.
+
+    The course is loaded first (migrate, collectstatic, sync_content, then
+    any ``then`` manage.py commands) and the block starts once the hello
+    view answers.
+    """
+    manage(
+        env,
+        ["migrate", "-v0"],
+        ["collectstatic", "--no-input", "-v0"],
+        ["sync_content"],
+        *then,
+    )
+    server = subprocess.Popen(
+        [
+            PYTHON, "-m", "gunicorn", "courseware.wsgi",
+            "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers),
+            "--no-control-socket",
+            "--access-logfile", "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/bench/hello/", timeout=120)
+        yield server
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)

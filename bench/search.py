@@ -20,19 +20,9 @@ Needs wrk (Debian: apt-get install wrk).
 """
 
 import argparse
-import signal
-import subprocess
 import tempfile
 
-from common import (
-    PYTHON,
-    ROOT,
-    manage,
-    production_env,
-    require_wrk,
-    run_wrk,
-    wait_until_up,
-)
+from common import gunicorn, production_env, require_wrk, run_wrk
 
 PORT = 8767
 
@@ -101,28 +91,9 @@ def measure(size, args):
     with tempfile.TemporaryDirectory() as tmp:
         # No render time limit: a busy machine must not fail the set-up.
         env = production_env(tmp, COURSEWARE_BENCH="1", COURSEWARE_RENDER_TIMEOUT="0")
-        manage(
-            env,
-            ["migrate", "-v0"],
-            ["collectstatic", "--no-input", "-v0"],
-            ["sync_content"],
-        )
-        if size > 13:
-            manage(env, ["shell", "-c", GROW.format(size=size)])
-        server = subprocess.Popen(
-            [
-                PYTHON, "-m", "gunicorn", "courseware.wsgi",
-                "--bind", f"127.0.0.1:{PORT}",
-                "--workers", str(args.workers),
-                "--no-control-socket",
-                "--access-logfile", "/dev/null",
-            ],
-            cwd=ROOT,
-            env=env,
-        )  # fmt: skip
-        try:
-            wait_until_up(f"http://127.0.0.1:{PORT}/bench/hello/", timeout=120)
-            results = {}
+        grow = [["shell", "-c", GROW.format(size=size)]] if size > 13 else []
+        results = {}
+        with gunicorn(env, PORT, args.workers, then=grow):
             for label, (path, live) in URLS.items():
                 header = ["-H", "HX-Request: true"] if live else []
                 results[label] = run_wrk(
@@ -134,9 +105,6 @@ def measure(size, args):
                         f"http://127.0.0.1:{PORT}{path}",
                     ]
                 )
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
     return results
 
 
