@@ -34,6 +34,9 @@ def production_env(tmp: str, **extra: str) -> dict:
         # serving stale copies from the project's staticfiles/ to later runs.
         "COURSEWARE_STATIC_ROOT": str(Path(tmp) / "static"),
         "COURSEWARE_LOG_LEVEL": "WARNING",
+        # As on a server: compiled modules are kept, so a restarted worker
+        # does not compile every module again.
+        "PYTHONDONTWRITEBYTECODE": "",
         **extra,
     }
 
@@ -78,22 +81,9 @@ def latency(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-@contextlib.contextmanager
-def gunicorn(env: dict, port: int, workers: int = 2, then: tuple = ()):
-    """Serve the site with gunicorn on ``port`` until the block ends.
-
-    The course is loaded first (migrate, collectstatic, sync_content, then
-    any ``then`` manage.py commands) and the block starts once the hello
-    view answers.
-    """
-    manage(
-        env,
-        ["migrate", "-v0"],
-        ["collectstatic", "--no-input", "-v0"],
-        ["sync_content"],
-        *then,
-    )
-    server = subprocess.Popen(
+def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
+    """gunicorn with ``workers`` sync workers on 127.0.0.1:``port``, no access log."""
+    return subprocess.Popen(
         [
             PYTHON, "-m", "gunicorn", "courseware.wsgi",
             "--bind", f"127.0.0.1:{port}",
@@ -104,6 +94,52 @@ def gunicorn(env: dict, port: int, workers: int = 2, then: tuple = ()):
         cwd=ROOT,
         env=env,
     )  # fmt: skip
+
+
+# Copies of the real lessons, re-titled and re-numbered, indexed as a save
+# would (lessons.search.index_lesson), without rendering Markdown 500 times.
+GROW = """
+from lessons.models import Lesson
+from lessons.search import index_lesson
+originals = list(Lesson.objects.order_by("order"))
+wanted = {size} - len(originals)
+copies = []
+for number in range(wanted):
+    source = originals[number % len(originals)]
+    copies.append(Lesson(
+        slug=f"{{source.slug}}-copy-{{number}}", title=f"{{source.title}} (copy {{number}})",
+        summary=source.summary, order=1000 + number, body=source.body, html=source.html,
+        headings=source.headings, demos=source.demos, sources=source.sources,
+        slides=source.slides, renderer_version=source.renderer_version,
+    ))
+for lesson in Lesson.objects.bulk_create(copies):
+    index_lesson(lesson)
+print(Lesson.objects.count(), "lessons")
+"""
+
+
+def grow_course(env: dict, size: int) -> None:
+    """Make the course ``size`` lessons long with copies of the real ones."""
+    manage(env, ["shell", "-c", GROW.format(size=size)])
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, port: int, workers: int = 2, size: int = 0):
+    """Serve the course with gunicorn on ``port`` until the block ends.
+
+    The course is loaded first (migrate, collectstatic, sync_content, and
+    copies up to ``size`` lessons when asked); the block starts once the
+    hello view answers.
+    """
+    manage(
+        env,
+        ["migrate", "-v0"],
+        ["collectstatic", "--no-input", "-v0"],
+        ["sync_content"],
+    )
+    if size:
+        grow_course(env, size)
+    server = start_gunicorn(env, port, workers)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/bench/hello/", timeout=120)
         yield server

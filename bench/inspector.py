@@ -14,7 +14,7 @@ It prints requests per second for each and the ratio off/on; the goal is
 at most 1.2x. Ratios are what to compare between machines.
 
     .venv/bin/python bench/inspector.py
-    .venv/bin/python bench/inspector.py --duration 20 --workers 2
+    .venv/bin/python bench/inspector.py --duration 20 --workers 2 --port 8200
 
 Needs wrk (Debian: apt-get install wrk).
 """
@@ -84,13 +84,19 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--port", type=int, default=PORT, help="first of two loopback ports to use"
+    )
+    parser.add_argument(
         "--rounds", type=int, default=3, help="alternating runs; the best counts"
     )
     args = parser.parse_args()
 
     require_wrk()
 
-    switches = {"inspector off": ("0", PORT), "inspector on": ("1", PORT + 1)}
+    switches = {
+        "inspector off": ("0", args.port),
+        "inspector on": ("1", args.port + 1),
+    }
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         env = production_env(tmp)
@@ -105,7 +111,8 @@ def main():
             scripts = {}
             for label, (switch, port) in switches.items():
                 base = f"http://127.0.0.1:{port}"
-                wait_until_up(base + COUNTER)
+                # A busy shared machine can take a while to boot two servers.
+                wait_until_up(base + COUNTER, timeout=120)
                 check_inspector(base, switch == "1")
                 sessions = [new_session(base) for _ in range(args.threads)]
                 listed = ", ".join(

@@ -33,27 +33,6 @@ URLS = {
     "search 'makemigrations'": ("/search/?q=makemigrations", True),
 }
 
-# Copies of the real lessons, re-titled and re-numbered, indexed as a save
-# would (lessons.search.index_lesson), without rendering Markdown 500 times.
-GROW = """
-from lessons.models import Lesson
-from lessons.search import index_lesson
-originals = list(Lesson.objects.order_by("order"))
-wanted = {size} - len(originals)
-copies = []
-for number in range(wanted):
-    source = originals[number % len(originals)]
-    copies.append(Lesson(
-        slug=f"{{source.slug}}-copy-{{number}}", title=f"{{source.title}} (copy {{number}})",
-        summary=source.summary, order=1000 + number, body=source.body, html=source.html,
-        headings=source.headings, demos=source.demos, sources=source.sources,
-        slides=source.slides, renderer_version=source.renderer_version,
-    ))
-for lesson in Lesson.objects.bulk_create(copies):
-    index_lesson(lesson)
-print(Lesson.objects.count(), "lessons")
-"""
-
 
 def main():
     parser = argparse.ArgumentParser(
@@ -91,9 +70,8 @@ def measure(size, args):
     with tempfile.TemporaryDirectory() as tmp:
         # No render time limit: a busy machine must not fail the set-up.
         env = production_env(tmp, COURSEWARE_BENCH="1", COURSEWARE_RENDER_TIMEOUT="0")
-        grow = [["shell", "-c", GROW.format(size=size)]] if size > 13 else []
         results = {}
-        with gunicorn(env, PORT, args.workers, then=grow):
+        with gunicorn(env, PORT, args.workers, size=size if size > 13 else 0):
             for label, (path, live) in URLS.items():
                 header = ["-H", "HX-Request: true"] if live else []
                 results[label] = run_wrk(

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from exercises_browser import static_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -63,8 +65,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "markdownx",
+    "axes",
     "courseware",
     "lessons",
+    "exercises",
     # The sandbox plumbing (registry, tenancy, embedding), then one line per demo.
     "sandbox_apps",
     "sandbox_apps.session_counter",
@@ -72,9 +76,12 @@ INSTALLED_APPS = [
     "sandbox_apps.disappearing_ninjas",
     "sandbox_apps.email_validation",
     "sandbox_apps.login_registration",
+    "exercises_browser",
 ]
 
 MIDDLEWARE = [
+    # First: answers kept reader pages before any other work (pagecache.py).
+    "courseware.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -86,9 +93,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After AuthenticationMiddleware: answers a locked-out admin login.
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sandbox_apps.middleware.SandboxMiddleware",
+    # A demo POST retried after a lost answer is applied once (idempotency.py).
+    "sandbox_apps.idempotency.IdempotencyMiddleware",
     # Last, so inside SessionMiddleware: it sees the session before and after each sandbox view.
     "sandbox_apps.inspector.middleware.InspectorMiddleware",
 ]
@@ -106,8 +117,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "csp.context_processors.nonce",
-                "courseware.context_processors.csp_nonce",
                 "sandbox_apps.context_processors.current_demo",
             ],
         },
@@ -154,31 +163,67 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ---------------------------------------------------
 
+# Redis is a cache and only a cache: the database is the one copy of
+# everything a visitor owns. So sessions stay in the database with or
+# without Redis ("db", not "cached_db"): a Redis restarted from an old
+# snapshot could otherwise hand back a game as it was minutes ago, and the
+# next click would write that over the database copy. Reading a session is
+# one primary-key lookup, which is all a cached copy could have saved.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+SESSION_COOKIE_SAMESITE = "Lax"
+
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Falls back to process memory when Redis is down or hangs
+            # (courseware/cache.py), so Redis never takes a page down.
+            "BACKEND": "courseware.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                # A healthy Redis on the local network answers in well under
+                # a millisecond; waiting longer only holds a worker hostage.
+                "socket_connect_timeout": float(
+                    os.environ.get("COURSEWARE_REDIS_TIMEOUT", "0.25")
+                ),
+                "socket_timeout": float(
+                    os.environ.get("COURSEWARE_REDIS_TIMEOUT", "0.25")
+                ),
+                "fallback_pause": 5.0,
+            },
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
 
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
-SESSION_COOKIE_SAMESITE = "Lax"
+# Whole reader pages kept in each worker's memory (courseware/pagecache.py),
+# at most this many megabytes per worker; the least recently used go first.
+COURSEWARE_PAGE_CACHE_MB = env_int("COURSEWARE_PAGE_CACHE_MB", 24)
+# How many lesson pages each gunicorn worker renders before taking traffic
+# (deploy/gunicorn.conf.py); the course home is always one of them.
+COURSEWARE_WARM_PAGES = env_int("COURSEWARE_WARM_PAGES", 20)
 
 # --- Passwords (the login sandbox uses Django's hashers, Argon2 first) -----
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id at OWASP's minimum cost (m=19 MiB, t=2, p=1), not Django's
+    # default of 100 MiB and 8 lanes: every sandbox login hashes once, on a
+    # public form, and at 100 MiB a handful of logins at once could take a
+    # small server's memory. 19 MiB with 2 passes is still what OWASP
+    # recommends against offline cracking. See courseware/hashers.py.
+    "courseware.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
+# Used by the admin's password forms and by the login sandbox's registration.
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
@@ -187,6 +232,56 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Who is asking: the client address, and login throttles ---------------
+
+# How many proxies you run in front of the app servers, each adding the
+# address it received from to X-Forwarded-For (nginx:
+# proxy_add_x_forwarded_for). 0 (the default) trusts no header and uses the
+# socket's address, which is right when browsers connect to Django directly.
+# With 1 (one nginx in front), the client is the last address in the header:
+# anything before it was written by the client itself and could be forged.
+# See courseware/client.py.
+COURSEWARE_TRUSTED_PROXIES = env_int("COURSEWARE_TRUSTED_PROXIES", 0)
+
+# The login sandbox refuses a login form, before hashing anything, after this
+# many failures in the window: per sandbox (a visitor's own demo), and per
+# client address (a script that makes a new sandbox for every try).
+COURSEWARE_LOGIN_FAILURES_PER_SANDBOX = env_int(
+    "COURSEWARE_LOGIN_FAILURES_PER_SANDBOX", 5
+)
+COURSEWARE_LOGIN_FAILURES_PER_ADDRESS = env_int(
+    "COURSEWARE_LOGIN_FAILURES_PER_ADDRESS", 20
+)
+# Registrations hash a password too: at most this many per address in the window.
+COURSEWARE_REGISTRATIONS_PER_ADDRESS = env_int(
+    "COURSEWARE_REGISTRATIONS_PER_ADDRESS", 20
+)
+COURSEWARE_LOGIN_WINDOW_MINUTES = env_int("COURSEWARE_LOGIN_WINDOW_MINUTES", 5)
+
+# The admin's login is throttled by django-axes: after 5 failures for one
+# username from one address, that pair is locked out for an hour.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("COURSEWARE_ADMIN_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "courseware.client.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin_locked_out.html"
+AXES_VERBOSE = False
+
+# --- Per-session lock (sandbox_apps/session_lock.py) ----------------------
+
+# One visitor's demo requests take turns. A request waits at most this many
+# seconds for its turn, and at most this many of one visitor's requests wait
+# in one worker process; past either it gets a 429 "try again".
+COURSEWARE_SESSION_LOCK_WAIT = float(
+    os.environ.get("COURSEWARE_SESSION_LOCK_WAIT", "3")
+)
+COURSEWARE_SESSION_LOCK_QUEUE = env_int("COURSEWARE_SESSION_LOCK_QUEUE", 16)
 
 # --- Internationalisation -------------------------------------------------
 
@@ -205,8 +300,31 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("COURSEWARE_MEDIA_ROOT", str(BASE_DIR / "media")))
 
+# Uploaded lesson images: a local folder by default; with several app
+# servers, an S3-compatible bucket every server sees (courseware/media.py).
+# Credentials come from boto3's usual places (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the machine's role), never from this file.
+COURSEWARE_MEDIA_BUCKET = os.environ.get("COURSEWARE_MEDIA_BUCKET", "").strip()
+if COURSEWARE_MEDIA_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "courseware.media_s3.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": COURSEWARE_MEDIA_BUCKET,
+            # Empty for AWS; e.g. http://minio.internal:9000 for MinIO.
+            "endpoint_url": os.environ.get("COURSEWARE_MEDIA_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("COURSEWARE_MEDIA_REGION") or None,
+            "location": os.environ.get("COURSEWARE_MEDIA_PREFIX", ""),
+            # Objects stay private: the site reads and serves them.
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -215,6 +333,10 @@ STORAGES = {
         )
     },
 }
+
+# The exercises' runtime (Pyodide, Django for the browser) sits in folders
+# named after its version: cache those files for a year.
+WHITENOISE_ADD_HEADERS_FUNCTION = static_headers.add_headers
 
 # --- Request limits: a public form should never be able to eat the server --
 
@@ -247,8 +369,9 @@ if not DEBUG:
 
 # No inline script anywhere: 'self' is enough for htmx and the site's own
 # scripts, so lesson pages carry no per-visitor nonce and can be cached whole.
-# A page that ever needs an inline script opts in by reading request.csp_nonce
-# in its view (see courseware/context_processors.py).
+# A page that ever needs an inline script would read request.csp_nonce in its
+# view (django-csp then adds it to the header) and pass it to the template as
+# csp_nonce, the name {% htmx_script %} reads.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -278,9 +401,13 @@ MARKDOWNX_MEDIA_PATH = "lesson-images/"
 COURSEWARE_CONTENT_DIR = Path(
     os.environ.get("COURSEWARE_CONTENT_DIR", str(BASE_DIR / "content"))
 )
-# The largest lesson body accepted, in characters, and how long rendering it may take.
-COURSEWARE_MAX_LESSON_CHARS = env_int("COURSEWARE_MAX_LESSON_CHARS", 200_000)
-COURSEWARE_RENDER_TIMEOUT = float(os.environ.get("COURSEWARE_RENDER_TIMEOUT", "5"))
+# The largest lesson body accepted, in characters, and the CPU time rendering
+# it may take (CPU, not wall time, so a busy server gives the same verdict;
+# 0 renders in the process itself, without limits). See bench/render.py.
+COURSEWARE_MAX_LESSON_CHARS = env_int("COURSEWARE_MAX_LESSON_CHARS", 40_000)
+COURSEWARE_RENDER_CPU_SECONDS = float(
+    os.environ.get("COURSEWARE_RENDER_CPU_SECONDS", "1")
+)
 # Sandboxes idle for longer than this many days are removed by purge_sandboxes.
 COURSEWARE_SANDBOX_MAX_IDLE_DAYS = env_int("COURSEWARE_SANDBOX_MAX_IDLE_DAYS", 7)
 # The inspector panel beside each demo (off only to measure what it costs).

@@ -1,15 +1,18 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
-from courseware.views import hello_world
+from courseware.media import lesson_image
+from courseware.views import bench_lessons, health, hello_world
 from lessons import editor
 
 urlpatterns = [
     path("", include("lessons.urls")),
     path("sandbox/", include("sandbox_apps.urls")),
+    path("exercises/", include("exercises.urls")),
+    path("exercise-runtime/", include("exercises_browser.urls")),
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     # The admin editor's endpoints, staff-only (see lessons/editor.py).
     path(
         "admin-tools/markdownx/markdownify/",
@@ -17,16 +20,21 @@ urlpatterns = [
         name="markdownx_markdownify",
     ),
     path("admin-tools/markdownx/upload/", editor.upload, name="markdownx_upload"),
-    # Lesson images: uploads are verified raster images with random names.
+    # Lesson images: uploads are verified raster images with random names,
+    # served from the media storage, local or S3 (courseware/media.py).
     re_path(
         r"^media/(?P<path>lesson-images/[0-9a-f]{32}\.(?:png|jpg|webp))$",
-        serve,
-        {"document_root": settings.MEDIA_ROOT},
+        lesson_image,
+        name="lesson_image",
     ),
 ]
 
 if settings.COURSEWARE_BENCH:
     # The baseline the benchmark compares lesson pages with (bench/run.py).
-    urlpatterns.append(path("bench/hello/", hello_world))
+    urlpatterns += [
+        path("bench/hello/", hello_world),
+        path("bench/lessons/", bench_lessons),
+    ]
 
+handler400 = "courseware.views.bad_request"
 handler500 = "courseware.views.server_error"

@@ -1,8 +1,17 @@
 """Site-wide error views."""
 
-from django.http import HttpResponse, HttpResponseServerError
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.template import loader
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_safe
 
 
 @requires_csrf_token
@@ -19,6 +28,55 @@ def server_error(request):
     return HttpResponseServerError(template.render())
 
 
+@requires_csrf_token
+def bad_request(request, exception=None):
+    """The 400 page, or a short message a demo can show in place.
+
+    Django answers 400 for requests it cannot trust (a session ended by a
+    log-out in another tab, a malformed header); left to its default, the
+    reader would get a bare "Bad Request (400)".
+    """
+    if request.headers.get("HX-Request") == "true":
+        template = loader.get_template("_bad_request.html")
+    else:
+        template = loader.get_template("400.html")
+    return HttpResponseBadRequest(template.render())
+
+
 def hello_world(request):
     """The smallest Django response: the benchmark's yardstick."""
     return HttpResponse("Hello, world")
+
+
+def bench_lessons(request):
+    """Every lesson's address, for the benchmark that walks them all."""
+    from lessons.models import Lesson
+
+    return JsonResponse(
+        [lesson.get_absolute_url() for lesson in Lesson.objects.outline()], safe=False
+    )
+
+
+@require_safe
+@never_cache
+def health(request):
+    """Readiness for a load balancer or monitor: can this server do its job?
+
+    The database holds every lesson and every visitor's state, so without
+    it the answer is 503. Redis is only a cache (see courseware/cache.py):
+    without it pages still serve, so the answer stays 200 and says
+    "degraded". Both checks are one round trip each, cheap enough to poll
+    every few seconds.
+    """
+    checks = {"database": "ok", "cache": "ok"}
+    status = 200
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        checks["database"] = "unavailable"
+        status = 503
+    ping = getattr(cache, "ping", None)
+    if ping is not None and not ping():
+        checks["cache"] = "degraded: serving from process memory"
+    return JsonResponse(checks, status=status)

@@ -28,12 +28,7 @@ class LessonAdmin(MarkdownxModelAdmin):
 
     @admin.display(boolean=True, description="Edited since sync")
     def edited_since_sync(self, lesson):
-        from .content import lesson_digest
-
-        return (
-            bool(lesson.synced_body_digest)
-            and lesson_digest(lesson) != lesson.synced_body_digest
-        )
+        return lesson.edited_since_sync
 
 
 @admin.register(Presentation)

@@ -7,17 +7,19 @@ then Markdown. The slug is the file name without its order prefix:
 
 from __future__ import annotations
 
-import hashlib
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Lesson
-from .rendering import AuthoringError
+from .models import Lesson, content_digest
+from .rendering import AuthoringError, Rendered, render_lesson
 
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n?(.*)\Z", re.DOTALL)
 FILE_NAME = re.compile(r"\A(?:\d+-)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md\Z")
@@ -32,6 +34,10 @@ class LessonFile:
     order: int
     body: str
 
+    @property
+    def digest(self) -> str:
+        return content_digest(self.title, self.summary, self.order, self.body)
+
 
 @dataclass
 class SyncReport:
@@ -42,16 +48,6 @@ class SyncReport:
     conflicts: list[str] = field(default_factory=list)
     errors: dict[str, list[str]] = field(default_factory=dict)
     not_in_files: list[str] = field(default_factory=list)
-
-
-def content_digest(title: str, summary: str, order: int, body: str) -> str:
-    """One fingerprint for everything an editor can change about a lesson."""
-    joined = "\x1f".join([title, summary, str(order), body])
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
-
-
-def lesson_digest(lesson: Lesson) -> str:
-    return content_digest(lesson.title, lesson.summary, lesson.order, lesson.body)
 
 
 def parse_file(path: Path) -> LessonFile:
@@ -108,8 +104,54 @@ def format_file(lesson: Lesson) -> str:
 
 
 def sync(directory: Path, *, force: bool = False) -> SyncReport:
-    """Upsert every lesson file into the database; see the command's help."""
+    """Upsert every lesson file into the database; see the command's help.
+
+    Three steps: decide from digests alone what each file needs (most of an
+    unchanged course needs nothing), render what needs it (several lessons
+    at once, one forked child each), then write each row under a lock,
+    checking it was not edited in the admin meanwhile.
+    """
     report = SyncReport()
+    files = _read_files(directory, report)
+    rows = {
+        lesson.slug: lesson
+        for lesson in Lesson.objects.filter(slug__in=[f.slug for f in files])
+    }
+    planned: list[tuple[LessonFile, Lesson | None]] = []
+    for lesson_file in files:
+        lesson = rows.get(lesson_file.slug)
+        if lesson is None:
+            planned.append((lesson_file, None))
+        elif lesson.current_digest == lesson_file.digest:
+            if (
+                lesson.synced_digest == lesson_file.digest
+                and lesson.rendering_is_current
+            ):
+                report.unchanged.append(lesson.slug)
+            else:
+                # Same text on both sides, but a source block's code or the
+                # renderer changed: the page must show the code that runs now.
+                planned.append((lesson_file, lesson))
+        elif lesson.edited_since_sync and not force:
+            report.conflicts.append(lesson.slug)
+        else:
+            planned.append((lesson_file, lesson))
+    results = _render_all([lesson_file.body for lesson_file, _ in planned])
+    for (lesson_file, lesson), result in zip(planned, results, strict=True):
+        if isinstance(result, AuthoringError):
+            report.errors[lesson_file.path.name] = result.problems
+            continue
+        _write(lesson_file, lesson, result, force, report)
+    report.not_in_files = list(
+        Lesson.objects.exclude(slug__in=[f.slug for f in files]).values_list(
+            "slug", flat=True
+        )
+    )
+    return report
+
+
+def _read_files(directory: Path, report: SyncReport) -> list[LessonFile]:
+    files: list[LessonFile] = []
     seen = set()
     for path in sorted(directory.glob("*.md")):
         try:
@@ -123,59 +165,73 @@ def sync(directory: Path, *, force: bool = False) -> SyncReport:
             ]
             continue
         seen.add(lesson_file.slug)
+        files.append(lesson_file)
+    return files
+
+
+def _render_all(bodies: list[str]) -> list[Rendered | AuthoringError]:
+    """Render each body with the site's limits, as many at once as there are cores.
+
+    Each render is a forked child under its own CPU limit, so the threads
+    here only wait; with the limits off (cpu_seconds 0) rendering runs in
+    this process and threads would not help.
+    """
+
+    def render_one(body: str) -> Rendered | AuthoringError:
         try:
-            _sync_one(lesson_file, force, report)
+            return render_lesson(body)
         except AuthoringError as error:
-            report.errors[path.name] = error.problems
-    report.not_in_files = list(
-        Lesson.objects.exclude(slug__in=seen).values_list("slug", flat=True)
-    )
-    return report
+            return error
+
+    if settings.COURSEWARE_RENDER_CPU_SECONDS <= 0 or len(bodies) < 2:
+        return [render_one(body) for body in bodies]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return list(pool.map(render_one, bodies))
 
 
 @transaction.atomic
-def _sync_one(lesson_file: LessonFile, force: bool, report: SyncReport) -> None:
-    file_digest = content_digest(
-        lesson_file.title, lesson_file.summary, lesson_file.order, lesson_file.body
-    )
-    lesson = Lesson.objects.select_for_update().filter(slug=lesson_file.slug).first()
-    if lesson is None:
+def _write(
+    lesson_file: LessonFile,
+    read: Lesson | None,
+    result: Rendered,
+    force: bool,
+    report: SyncReport,
+) -> None:
+    """Store one rendered file, unless its row changed since ``sync`` read it."""
+    if read is None:
+        if Lesson.objects.filter(slug=lesson_file.slug).exists():
+            report.conflicts.append(lesson_file.slug)
+            return
         lesson = Lesson(slug=lesson_file.slug)
-        _copy(lesson_file, lesson, file_digest)
+        _copy(lesson_file, lesson, result)
         report.created.append(lesson.slug)
         return
-    current = lesson_digest(lesson)
-    edited_in_admin = (
-        bool(lesson.synced_body_digest) and current != lesson.synced_body_digest
-    )
-    if current == file_digest:
-        # Same text on both sides. Sandbox sources or the renderer may still
-        # have changed, and the page must show the code that runs now.
-        before = (lesson.html, lesson.slides)
-        lesson.render()
-        changed = (lesson.html, lesson.slides) != before
-        if changed or lesson.synced_body_digest != file_digest:
-            lesson.synced_body_digest = file_digest
-            lesson.save()
-            if changed:
-                report.rerendered.append(lesson.slug)
-                return
-        report.unchanged.append(lesson.slug)
-        return
-    if edited_in_admin and not force:
+    lesson = Lesson.objects.select_for_update().get(pk=read.pk)
+    if lesson.current_digest != read.current_digest and not force:
+        # Edited in the admin while the files were rendering.
         report.conflicts.append(lesson.slug)
         return
-    _copy(lesson_file, lesson, file_digest)
+    if lesson.current_digest == lesson_file.digest:
+        before = (lesson.html, lesson.slides)
+        lesson.apply(result)
+        lesson.synced_digest = lesson_file.digest
+        lesson.save()
+        if (lesson.html, lesson.slides) != before:
+            report.rerendered.append(lesson.slug)
+        else:
+            report.unchanged.append(lesson.slug)
+        return
+    _copy(lesson_file, lesson, result)
     report.updated.append(lesson.slug)
 
 
-def _copy(lesson_file: LessonFile, lesson: Lesson, file_digest: str) -> None:
+def _copy(lesson_file: LessonFile, lesson: Lesson, result: Rendered) -> None:
     lesson.title = lesson_file.title
     lesson.summary = lesson_file.summary
     lesson.order = lesson_file.order
     lesson.body = lesson_file.body
-    lesson.render()
-    lesson.synced_body_digest = file_digest
+    lesson.apply(result)
+    lesson.synced_digest = lesson_file.digest
     lesson.synced_at = timezone.now()
     lesson.save()
 
@@ -200,7 +256,7 @@ def export(directory: Path, slugs: list[str] | None = None) -> list[Path]:
         path.write_text(format_file(lesson), encoding="utf-8")
         # The file and the row now agree, so the next sync sees no conflict.
         Lesson.objects.filter(pk=lesson.pk).update(
-            synced_body_digest=lesson_digest(lesson), synced_at=timezone.now()
+            synced_digest=lesson.current_digest, synced_at=timezone.now()
         )
         written.append(path)
     return written

@@ -14,8 +14,10 @@ from markdownx.models import MarkdownxField
 from . import rendering, search
 
 
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def content_digest(title: str, summary: str, order: int, body: str) -> str:
+    """One fingerprint for everything an editor can change about a lesson."""
+    joined = "\x1f".join([title, summary, str(order), body])
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
 class LessonQuerySet(models.QuerySet):
@@ -39,12 +41,17 @@ class Lesson(models.Model):
     headings = models.JSONField(editable=False, default=list)
     demos = models.JSONField(editable=False, default=list)
     sources = models.JSONField(editable=False, default=list)
+    # Every custom block's uses ({"demo": [...], "source": [...], ...}) and a
+    # digest of all the render depended on (rendering.inputs_digest).
+    used = models.JSONField(editable=False, default=dict)
+    rendered_digest = models.CharField(max_length=64, editable=False, default="")
     # The presenter's slides: [{"title", "html", "notes_html"}, ...].
     slides = models.JSONField(editable=False, default=list)
     renderer_version = models.PositiveIntegerField(editable=False, default=0)
 
-    # What sync_content last wrote, to tell an admin edit from a file edit.
-    synced_body_digest = models.CharField(max_length=64, editable=False, default="")
+    # content_digest of what sync_content last wrote, to tell an admin edit
+    # from a file edit.
+    synced_digest = models.CharField(max_length=64, editable=False, default="")
     synced_at = models.DateTimeField(editable=False, null=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -73,18 +80,20 @@ class Lesson(models.Model):
         except rendering.AuthoringError as error:
             raise ValidationError({"body": error.problems}) from None
 
-    def render(self):
-        result = rendering.render(
-            self.body,
-            max_chars=settings.COURSEWARE_MAX_LESSON_CHARS,
-            timeout=settings.COURSEWARE_RENDER_TIMEOUT,
-        )
+    def render(self) -> None:
+        """Render the body with the site's limits, or raise AuthoringError."""
+        self.apply(rendering.render_lesson(self.body))
+
+    def apply(self, result: rendering.Rendered) -> None:
+        """Store a rendering of this lesson's body (made here or in a sync's pool)."""
         self.html = result.html
         self.headings = [
             {"level": h.level, "id": h.id, "title": h.title} for h in result.headings
         ]
         self.demos = list(result.demos)
         self.sources = list(result.sources)
+        self.used = {name: list(values) for name, values in result.used.items()}
+        self.rendered_digest = rendering.inputs_digest(self.body, result.used)
         self.slides = [slide.as_dict() for slide in result.slides]
         self.renderer_version = rendering.RENDERER_VERSION
         self._rendered_body = self.body
@@ -102,7 +111,16 @@ class Lesson(models.Model):
             self.render()
         except rendering.AuthoringError:
             return
-        fields = ["html", "headings", "demos", "sources", "slides", "renderer_version"]
+        fields = [
+            "html",
+            "headings",
+            "demos",
+            "sources",
+            "used",
+            "rendered_digest",
+            "slides",
+            "renderer_version",
+        ]
         Lesson.objects.filter(pk=self.pk).update(
             **{name: getattr(self, name) for name in fields}
         )
@@ -110,11 +128,22 @@ class Lesson(models.Model):
         search.index_lesson(self)
 
     @property
+    def current_digest(self) -> str:
+        return content_digest(self.title, self.summary, self.order, self.body)
+
+    @property
     def edited_since_sync(self) -> bool:
-        return (
-            bool(self.synced_body_digest)
-            and digest(self.body) != self.synced_body_digest
-        )
+        """Changed (title, summary, order or body) since sync_content last wrote it."""
+        return bool(self.synced_digest) and self.current_digest != self.synced_digest
+
+    @property
+    def rendering_is_current(self) -> bool:
+        """The stored HTML is what rendering the body now would give.
+
+        Cheap: it hashes the body and the files its blocks show, and
+        renders nothing.
+        """
+        return self.rendered_digest == rendering.inputs_digest(self.body, self.used)
 
     @property
     def toc(self):
@@ -131,6 +160,10 @@ def new_code() -> str:
 
 
 class PresentationQuerySet(models.QuerySet):
+    def with_code(self, code: str):
+        # Codes are shown in capitals but typed however a student types them.
+        return self.filter(code=code.upper())
+
     def live(self):
         """Not ended, and moved recently enough that someone is still presenting."""
         cutoff = timezone.now() - Presentation.IDLE_LIMIT

@@ -94,9 +94,8 @@ def start(request, slug):
 
 
 def presentation_by_code(code):
-    # Codes are shown in capitals but typed however a student types them.
     return get_object_or_404(
-        Presentation.objects.select_related("lesson"), code=code.upper()
+        Presentation.objects.select_related("lesson").with_code(code)
     )
 
 
@@ -166,7 +165,7 @@ def follow_state(request, code):
     process's memory, so any app server answers the same.
     """
     presentation = (
-        Presentation.objects.filter(code=code.upper())
+        Presentation.objects.with_code(code)
         .only("code", "slide", "version", "moved_at", "ended_at")
         .first()
     )
@@ -194,7 +193,7 @@ def follow_state(request, code):
 @never_cache
 def follow_live(request, code):
     """ "Back to live" without JavaScript: the follower page at the live slide."""
-    presentation = get_object_or_404(Presentation, code=code.upper())
+    presentation = presentation_by_code(code)
     return redirect(
         reverse("lessons:follow", args=[presentation.code])
         + f"#slide-{presentation.slide}"

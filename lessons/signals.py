@@ -5,7 +5,7 @@ from django.db.models.signals import post_delete, post_save
 
 from .models import Lesson
 from .search import index_lesson
-from .views import forget_course_stamp
+from .stamp import forget_course_stamp
 
 
 def reindex(sender, instance, raw=False, **kwargs):

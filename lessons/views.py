@@ -8,7 +8,6 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -19,15 +18,13 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
+from courseware.pagecache import course_page
+
 from . import search as course_search
 from .models import Lesson
+from .stamp import course_stamp
 
 PAGE_CACHE_SECONDS = 60 * 60
-# How long a worker trusts its idea of the course's latest edit. Saving a
-# lesson clears it at once where the cache is shared (Redis, or this
-# process); other processes with a local cache catch up within this time.
-STAMP_SECONDS = 2
-STAMP_KEY = "lessons:course-stamp"
 # static/js/site.js, demo-page.js and the modules they import, one per job.
 SITE_MODULES = [
     "copy",
@@ -56,8 +53,8 @@ OUTLINE_AROUND = 7
 # secret, no CSRF token and no per-visitor data. Sandbox fragments do carry
 # tokens and echo input, so they are never compressed this way.
 @require_safe
+@course_page
 @gzip_page
-@cache_control(public=True, max_age=60)
 def home(request):
     return cached_page(
         request,
@@ -68,8 +65,8 @@ def home(request):
 
 
 @require_safe
+@course_page
 @gzip_page
-@cache_control(public=True, max_age=60)
 def detail(request, slug):
     # Editing any lesson can change this page's outline and prev/next links,
     # so the key carries a stamp of the whole course, not just this lesson.
@@ -181,17 +178,3 @@ def lesson_context(slug):
         # Pages without highlighted code skip the code colours' stylesheet.
         "has_code": HIGHLIGHTED_CODE.search(lesson.html) is not None,
     }
-
-
-def course_stamp():
-    stamp = cache.get(STAMP_KEY)
-    if stamp is None:
-        found = Lesson.objects.aggregate(latest=Max("updated_at"), count=Count("pk"))
-        latest = found["latest"].timestamp() if found["latest"] else 0
-        stamp = f"{latest:.6f}-{found['count']}"
-        cache.set(STAMP_KEY, stamp, STAMP_SECONDS)
-    return stamp
-
-
-def forget_course_stamp(**kwargs):
-    cache.delete(STAMP_KEY)

@@ -18,8 +18,9 @@ def refuse(request, message: str, status: int = 400):
     field). The embedded demo swaps this in, so the reader sees why nothing
     happened and gets a way back.
     """
-    template = (
-        "sandbox_apps/_refused.html" if request.htmx else "sandbox_apps/refused.html"
-    )
+    template = "sandbox_apps/refused.html"
+    # Inside a lesson, htmx asks only for the part of the page it swaps.
+    if request.htmx:
+        template = "sandbox_apps/_refused.html"
     context = {"message": message, "status": status, "back_url": entry_url(request)}
     return render(request, template, context, status=status)

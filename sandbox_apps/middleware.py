@@ -1,8 +1,8 @@
 """Middleware every sandbox request goes through, in one place.
 
 ``SandboxMiddleware`` adds the response headers sandbox answers need.
-``SessionWriteLockMiddleware`` makes one visitor's session-changing
-requests run one at a time, so none of their changes is lost.
+``SessionWriteLockMiddleware`` makes one visitor's demo requests run one
+at a time, so none of their session changes is lost.
 """
 
 import re
@@ -10,14 +10,16 @@ import re
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
-from django.db import router, transaction
+from django.db import router
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django_htmx.http import push_url
 
+from .embed import entry_url
 from .registry import demo_for_path
+from .session_lock import Busy, SessionLocks
 
 SANDBOX_PREFIX = "/sandbox/"
-UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Django makes session keys from lowercase letters and digits; a cookie that
 # looks like anything else cannot name a stored session.
 SESSION_KEY_SHAPE = re.compile(r"[a-z0-9]{8,40}")
@@ -53,43 +55,29 @@ class SandboxMiddleware:
 
 
 class SessionWriteLockMiddleware:
-    """Run one visitor's session-changing sandbox requests one at a time.
+    """Run one visitor's requests to the demos one at a time.
 
-    Django reads the session when a request first touches it and writes it
-    back whole when the response leaves, and the last write wins. Two
-    overlapping clicks both read "3 moves" and both write "4 moves": one
-    move is lost. Ninja Gold must lose none, even with 16 requests in
-    flight for one session.
+    Any demo request may change the session: a POST, the GET that follows
+    its redirect (the inspector picks up the redirect's trace there), the
+    session counter's GET (it counts the visit), the first request of a
+    database demo (it stores the sandbox token). So every request under
+    /sandbox/<demo>/ that carries a session cookie waits for that session's
+    lock (session_lock.py) before the session is loaded, and keeps it until
+    the session is saved. That is why this middleware must come before
+    SessionMiddleware in MIDDLEWARE.
 
-    So for unsafe requests (POST, PUT, PATCH, DELETE) to a demo that keeps
-    its state in the session (its Demo declares ``session_key``), this
-    middleware runs everything after it (session load, view, session save)
-    in one database transaction that starts by locking the visitor's row
-    of ``django_session``. It must come before SessionMiddleware in
-    MIDDLEWARE, or the save would happen after the lock is released.
+    The lock is not a database transaction: other visitors never wait, and
+    a view is free to do slow work (hashing a password) without blocking
+    anyone but this visitor's next click.
 
-    - PostgreSQL: ``SELECT ... FOR UPDATE`` on that row. A second request
-      for the same session waits on that line until the first commits,
-      then reads what the first saved (under READ COMMITTED, PostgreSQL's
-      default, each statement sees everything committed before it began).
-      Other visitors are not held up.
-    - SQLite has no row locks, and Django leaves out FOR UPDATE there. The
-      project opens transactions with BEGIN IMMEDIATE (see DATABASES in
-      settings.py), which takes the database's write lock at once, so these
-      requests queue behind each other for every visitor. Each holds the
-      lock for a few milliseconds.
-    - cached_db sessions (with REDIS_URL): the session is read from the
-      cache and saved to the database, then to the cache. Both happen
-      inside the lock, and the cache is written before the commit that lets
-      the next request in, so the next request reads the fresh copy.
+    A request without a session cookie (or with one that cannot name a
+    session) locks nothing: it is about to get a new session that no other
+    request shares.
 
-    A cookie naming no stored session locks nothing, and needs nothing:
-    that request is about to get a new session that no other request
-    shares. Safe methods are not locked; they must not change the session.
-
-    Only the "db" and "cached_db" engines keep rows to lock, so the
-    middleware refuses to start with any other engine rather than quietly
-    protecting nothing.
+    Waiting is bounded (COURSEWARE_SESSION_LOCK_WAIT seconds, at most
+    COURSEWARE_SESSION_LOCK_QUEUE requests of one session waiting per
+    process). Past that the visitor gets a 429 saying to try again, and the
+    worker is free for everyone else.
     """
 
     def __init__(self, get_response):
@@ -98,21 +86,54 @@ class SessionWriteLockMiddleware:
                 f"SessionWriteLockMiddleware needs database-backed sessions, not {settings.SESSION_ENGINE!r}."
             )
         self.get_response = get_response
+        self._locks = None
 
     def __call__(self, request):
-        if not self.needs_lock(request):
+        session_key = self.lock_key(request)
+        if session_key is None:
             return self.get_response(request)
-        database = router.db_for_write(Session)
-        with transaction.atomic(using=database):
-            session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
-            if SESSION_KEY_SHAPE.fullmatch(session_key):
-                # Waits here while another request holds this session.
-                sessions = Session.objects.using(database).select_for_update()
-                sessions.filter(session_key=session_key).first()
+        locks = self.locks()
+        try:
+            locks.acquire(session_key)
+        except Busy:
+            return busy(request)
+        try:
             return self.get_response(request)
+        finally:
+            locks.release(session_key)
 
-    def needs_lock(self, request) -> bool:
-        if request.method not in UNSAFE_METHODS:
-            return False
-        demo = demo_for_path(request.path_info)
-        return demo is not None and demo.session_key is not None
+    def lock_key(self, request) -> str | None:
+        """The session key to lock for this request, or None if none is needed."""
+        if demo_for_path(request.path_info) is None:
+            return None
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+        if not SESSION_KEY_SHAPE.fullmatch(session_key):
+            return None
+        return session_key
+
+    def locks(self) -> SessionLocks:
+        # Built on first use, not at start-up: the test runner points the
+        # database at its own file only after middleware is loaded.
+        if self._locks is None:
+            self._locks = SessionLocks(router.db_for_write(Session))
+        return self._locks
+
+
+BUSY_MESSAGE = (
+    "Your earlier clicks are still being handled. Wait a moment, then try again."
+)
+
+
+def busy(request):
+    """429 for a request that waited too long for its session: nothing changed."""
+    htmx = request.headers.get("HX-Request") == "true"
+    template = "sandbox_apps/_refused.html" if htmx else "sandbox_apps/refused.html"
+    context = {"message": BUSY_MESSAGE, "status": 429, "back_url": entry_url(request)}
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = "1"
+    # SandboxMiddleware sits inside this one and never sees this answer.
+    patch_vary_headers(response, ["HX-Request"])
+    add_never_cache_headers(response)
+    if htmx:
+        push_url(response, False)
+    return response

@@ -11,5 +11,8 @@ def csrf_failure(request, reason=""):
     Left to Django's default, an embedded demo would receive a debug page it
     cannot show and the reader would see nothing happen.
     """
-    template = "_csrf_failure.html" if request.htmx else "403_csrf.html"
+    template = "403_csrf.html"
+    # Inside a lesson, htmx asks only for the part of the page it swaps.
+    if request.htmx:
+        template = "_csrf_failure.html"
     return render(request, template, {"back_url": entry_url(request)}, status=403)

@@ -1,14 +1,20 @@
 """The inspector: what each demo request did on the server, and what it never shows."""
 
 import html
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from django.test import Client
 
-from sandbox_apps.inspector import middleware, recording
-from sandbox_apps.registry import Demo, all_demos
+from sandbox_apps.inspector import chain, locations, middleware, recording
+from sandbox_apps.inspector.locations import UrlLine
+from sandbox_apps.inspector.recording import Field, Recording, SessionChange, Value
+from sandbox_apps.ninja_gold import game
+from sandbox_apps.registry import SANDBOX_ROOT, Demo, all_demos
 from tests.inspector_demo import views as inspector_views
 
 COUNTER = "/sandbox/session-counter/"
@@ -123,16 +129,52 @@ def test_linked_code_comes_as_a_source_block_with_the_line_marked(client, db):
 @pytest.mark.parametrize(
     "spec",
     [
-        "",
         "../courseware/settings.py",
         "session_counter/missing.py",
         "/etc/passwd",
         "session_counter/views.py:nope",
+        "session_counter/__pycache__",
     ],
 )
 def test_code_outside_the_sandbox_apps_or_missing_is_a_404(client, db, spec):
     response = client.get("/sandbox/_inspector/source/", {"spec": spec})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "spec=",
+        "spec=session_counter/views.py%00.txt",
+        "spec=session_counter%00/views.py&line=3",
+        "spec=ninja_gold/views.py&line=%C2%B2",
+        "spec=ninja_gold/views.py&line=%D9%A3x",
+        "spec=ninja_gold/views.py&line=-1",
+        "spec=ninja_gold/views.py&line=0",
+        "spec=ninja_gold/views.py&line=1e3",
+        "spec=ninja_gold/views.py&line=" + "9" * 5000,
+        "spec=" + "a/" * 400 + "views.py",
+        "spec=%FF%FE&line=%FF",
+    ],
+)
+def test_a_malformed_source_link_is_refused_with_a_400(client, db, query):
+    page = client.get(f"/sandbox/_inspector/source/?{query}")
+    assert page.status_code == 400
+    assert "does not name a file and line" in page.content.decode()
+    fragment = client.get(
+        f"/sandbox/_inspector/source/?{query}", HTTP_HX_REQUEST="true"
+    )
+    assert fragment.status_code == 400
+    assert "<!doctype" not in fragment.content.decode().lower()
+
+
+def test_source_link_with_a_line_past_the_end_shows_the_code_unmarked(client, db):
+    response = client.get(
+        "/sandbox/_inspector/source/", {"spec": "ninja_gold/urls.py", "line": "99999"}
+    )
+    assert response.status_code == 200
+    assert '<span class="hll">' not in response.content.decode()
 
 
 def test_template_is_listed_with_the_context_keys_the_view_passed(client, db):
@@ -217,6 +259,115 @@ def test_standalone_page_shows_the_chain_under_the_app(client, db):
     assert "changed visits : 1 → to 6" in chain
 
 
+GOLD = "/sandbox/ninja-gold/"
+GOLD_STAGE = "demo-ninja-gold-1-stage"
+
+
+def test_following_a_redirect_leaves_the_session_unwritten(client, db):
+    """The POST's hop reaches the GET's answer without the GET touching the session."""
+    client = htmx(client, GOLD_STAGE)
+    client.get(GOLD)
+    client.post(
+        f"{GOLD}process_money/",
+        {"place": "farm", "csrfmiddlewaretoken": csrf(client)},
+    )
+    followed = client.get(GOLD)
+
+    assert followed.wsgi_request.session.modified is False
+    assert "_inspector" not in client.session
+    chain = as_text(oob(followed, "demo-ninja-gold-1"))
+    assert chain.index("POST /sandbox/ninja-gold/process_money/ 302") < chain.index(
+        "GET /sandbox/ninja-gold/ 200 OK"
+    )
+
+
+def test_a_click_that_lands_while_a_redirect_is_followed_waits_its_turn(
+    client, db, monkeypatch, settings
+):
+    """Another tab's move cannot slip in while this GET runs, and is not lost.
+
+    The session lock (sandbox_apps/session_lock.py) makes it wait for the
+    GET. Sent from inside the GET, in the same thread, it cannot get its
+    turn, so with a short wait it is refused (429) and changes nothing; sent
+    again afterwards, it counts. Parallel clicks on real servers are in
+    tests/test_session_write_lock.py.
+    """
+    settings.COURSEWARE_SESSION_LOCK_WAIT = 0.05
+    client = htmx(client, GOLD_STAGE)
+    client.get(GOLD)
+    token = csrf(client)
+    client.post(
+        f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": token}
+    )
+    other_tab = htmx(Client(), GOLD_STAGE)
+    other_tab.cookies = client.cookies
+    real_load = game.load
+    moves_during_get = []
+
+    def load_while_another_click_lands(session):
+        if not moves_during_get:
+            moves_during_get.append(
+                other_tab.post(
+                    f"{GOLD}process_money/",
+                    {"place": "farm", "csrfmiddlewaretoken": token},
+                )
+            )
+        return real_load(session)
+
+    monkeypatch.setattr(game, "load", load_while_another_click_lands)
+    client.get(GOLD)
+    monkeypatch.setattr(game, "load", real_load)
+
+    assert moves_during_get[0].status_code == 429
+    assert client.session["ninja_gold"]["moves"] == 1
+    again = other_tab.post(
+        f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": token}
+    )
+    assert again.status_code == 302
+    assert client.session["ninja_gold"]["moves"] == 2
+
+
+def test_a_chain_joins_only_the_request_its_redirect_named(client, db):
+    client = htmx(client)
+    client.get(COUNTER)
+    client.post(f"{COUNTER}add/", {"amount": "2", "csrfmiddlewaretoken": csrf(client)})
+    elsewhere = client.get(f"{COUNTER}?page=2")
+    assert "POST" not in as_text(oob(elsewhere))
+    followed = as_text(oob(client.get(COUNTER)))
+    assert "POST /sandbox/session-counter/add/ 302 Found" in followed
+    again = as_text(oob(client.get(COUNTER)))
+    assert "POST" not in again
+
+
+def test_a_first_visits_redirect_still_joins_its_chain(db):
+    """A session that gets its key only when saved can still carry a chain."""
+    client = htmx(Client(enforce_csrf_checks=False), GOLD_STAGE)
+    posted = client.post(f"{GOLD}process_money/", {"place": "farm"})
+    assert posted.status_code == 302
+    chain = as_text(oob(client.get(GOLD), "demo-ninja-gold-1"))
+    assert "POST /sandbox/ninja-gold/process_money/ 302" in chain
+
+
+def test_a_cache_that_is_down_costs_the_chain_never_the_click(client, db, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    for method in ("get", "set", "delete"):
+        monkeypatch.setattr(chain.cache, method, down)
+    client = htmx(client, GOLD_STAGE)
+    client.get(GOLD)
+    posted = client.post(
+        f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": csrf(client)}
+    )
+    assert posted.status_code == 302
+    followed = client.get(GOLD)
+    assert followed.status_code == 200
+    assert "GET /sandbox/ninja-gold/ 200 OK" in as_text(
+        oob(followed, "demo-ninja-gold-1")
+    )
+    assert client.session["ninja_gold"]["moves"] == 1
+
+
 def test_a_bad_number_shows_its_400_and_no_session_change(client, db):
     client = htmx(client)
     client.get(COUNTER)
@@ -277,6 +428,13 @@ def test_route_arguments_queries_and_templates_are_recorded(client, db, demo_app
         in chain
     )
     assert 'request.session["inspector_demo"] added {"number": 7}' in chain
+
+
+def test_a_password_in_the_query_string_is_masked_in_the_path(client, db):
+    response = htmx(client).get(f"{COUNTER}?password=hunter22&colour=blue")
+    chain = as_text(oob(response))
+    assert "GET /sandbox/session-counter/?password=hidden&colour=blue 200 OK" in chain
+    assert "hunter22" not in response.content.decode()
 
 
 def test_password_csrf_token_session_key_and_sandbox_token_never_show(
@@ -398,7 +556,11 @@ def test_error_in_a_sandbox_app_marks_the_line_in_its_source(
     shown = oob(htmx(client_500).get(COUNTER))
     chain = as_text(shown)
     assert "KeyError : 'visits'" in chain
-    assert "Raised in index , sandbox_apps/session_counter/views.py line 21" in chain
+    views = (SANDBOX_ROOT / "session_counter/views.py").read_text().splitlines()
+    line = views.index("    note = counter.count_visit(state)") + 1
+    assert (
+        f"Raised in index , sandbox_apps/session_counter/views.py line {line}" in chain
+    )
     assert '<span class="hll">' in shown
 
 
@@ -462,22 +624,18 @@ def test_session_changes_are_added_changed_and_removed_per_key():
         {"gold": 10, "log": [], "old": 1}, {"gold": 25, "log": [], "moves": 1}
     )
     assert changes == [
-        {"kind": "changed", "name": "gold", "before": "10", "after": "25"},
-        {"kind": "added", "name": "moves", "before": "", "after": "1"},
-        {"kind": "removed", "name": "old", "before": "1", "after": ""},
+        SessionChange("changed", "gold", "10", "25"),
+        SessionChange("added", "moves", "", "1"),
+        SessionChange("removed", "old", "1", ""),
     ]
 
 
 def test_session_changes_of_a_whole_value():
     assert recording.session_changes(recording.MISSING, {"a": 1}) == [
-        {"kind": "added", "name": "", "before": "", "after": '{"a": 1}'}
+        SessionChange("added", "", "", '{"a": 1}')
     ]
-    assert (
-        recording.session_changes({"a": 1}, recording.MISSING)[0]["kind"] == "removed"
-    )
-    assert recording.session_changes(3, 4) == [
-        {"kind": "changed", "name": "", "before": "3", "after": "4"}
-    ]
+    assert recording.session_changes({"a": 1}, recording.MISSING)[0].kind == "removed"
+    assert recording.session_changes(3, 4) == [SessionChange("changed", "", "3", "4")]
     assert recording.session_changes({"a": 1}, {"a": 1}) == []
 
 
@@ -490,18 +648,14 @@ def test_session_changes_of_a_whole_value():
     ],
 )
 def test_password_hashes_and_known_secrets_are_masked(value):
-    assert recording.describe_value(value, frozenset({"a-known-secret"})) == {
-        "masked": True,
-        "text": "",
-    }
+    assert recording.describe_value(value, frozenset({"a-known-secret"})) == Value(
+        "", masked=True
+    )
 
 
-def test_ordinary_values_are_shown_with_their_type():
-    assert recording.describe_value("blue", frozenset()) == {
-        "masked": False,
-        "text": "'blue'",
-    }
-    assert recording.describe_value(7, frozenset()) == {"masked": False, "text": "7"}
+def test_ordinary_values_are_shown_as_their_repr():
+    assert recording.describe_value("blue", frozenset()) == Value("'blue'")
+    assert recording.describe_value(7, frozenset()) == Value("7")
 
 
 @pytest.mark.parametrize(
@@ -524,14 +678,143 @@ def test_ordinary_field_names(name):
     assert not recording.is_secret_field(name)
 
 
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("/login/?password=hunter22&next=/", "/login/?password=hidden&next=/"),
+        ("/x/?email=a%40b.c&api_token=t0k", "/x/?email=a%40b.c&api_token=hidden"),
+        ("/x/?code=the-session-key", "/x/?code=hidden"),
+        ("/x/?password=", "/x/?password="),
+        ("/plain/", "/plain/"),
+    ],
+)
+def test_secrets_in_a_query_string_are_masked_in_the_path(path, shown):
+    assert recording.masked_path(path, frozenset({"the-session-key"})) == shown
+
+
 def test_url_line_finds_the_pattern_in_urls_py():
-    from sandbox_apps.inspector import sources
     from sandbox_apps.session_counter import urls
 
-    assert sources.url_line(urls.__file__, "reset/", "reset") == {
-        "spec": "session_counter/urls.py",
-        "line": 10,
-        "code": 'path("reset/", views.reset, name="reset")',
-    }
-    assert sources.url_line(urls.__file__, "elsewhere/", "add")["line"] == 9
-    assert sources.url_line(__file__, "add/", "add") is None
+    root = SANDBOX_ROOT
+    assert locations.url_line(
+        urls.__file__, "sandbox/session-counter/reset/", "reset", root
+    ) == UrlLine(
+        "session_counter/urls.py", 10, 'path("reset/", views.reset, name="reset")'
+    )
+    # A route the file does not have is found by the pattern's name.
+    assert locations.url_line(urls.__file__, "elsewhere/", "add", root).line == 9
+    assert (
+        locations.url_line(
+            urls.__file__, "sandbox/session-counter/", "index", root
+        ).line
+        == 8
+    )
+    assert locations.url_line(__file__, "add/", "add", root) is None
+
+
+# --- The recording API alone, around django.test.Client -----------------------------------
+
+
+@pytest.fixture
+def no_inspector_middleware(settings):
+    """The site without InspectorMiddleware: only the recording module records."""
+    settings.MIDDLEWARE = [
+        name
+        for name in settings.MIDDLEWARE
+        if not name.startswith("sandbox_apps.inspector")
+    ]
+
+
+def test_recording_a_post_with_a_test_client(db, no_inspector_middleware):
+    client = Client()
+    client.post(f"{COUNTER}add/", {"amount": "2"})
+    run = Recording(
+        session=client.session,
+        session_key="session_counter",
+        code_root=SANDBOX_ROOT,
+        urls_module="sandbox_apps.session_counter.urls",
+    )
+    with run:
+        response = client.post(
+            f"{COUNTER}add/", {"amount": "5", "password": "pw-123456"}
+        )
+    hop = run.hop(response.wsgi_request, response)
+
+    assert (hop.method, hop.path, hop.status, hop.location) == (
+        "POST",
+        "/sandbox/session-counter/add/",
+        302,
+        "/sandbox/session-counter/",
+    )
+    assert hop.route == "sandbox/session-counter/add/"
+    assert hop.url_name == "session_counter:add"
+    assert hop.urls == UrlLine(
+        "session_counter/urls.py", 9, 'path("add/", views.add, name="add")'
+    )
+    assert hop.view == "sandbox_apps.session_counter.views.add"
+    assert hop.view_spec == "session_counter/views.py:add"
+    assert hop.view_called
+    assert Field("form", "amount", "5") in hop.data
+    assert Field("form", "password", "", masked=True) in hop.data
+    assert hop.session.changes == [
+        SessionChange("changed", "visits", "2", "7"),
+        SessionChange("changed", "note", '"Added 2."', '"Added 5."'),
+    ]
+    assert hop.error is None
+    # The whole record travels as JSON (a cache, a Web Worker's message).
+    assert json.loads(json.dumps(hop.as_dict()))["session"]["key"] == "session_counter"
+    assert "pw-123456" not in json.dumps(hop.as_dict())
+
+
+def test_recording_a_get_lists_templates_and_queries(db, no_inspector_middleware):
+    client = Client()
+    run = Recording(session=client.session, code_root=SANDBOX_ROOT)
+    with run:
+        response = client.get(COUNTER)
+    hop = run.hop(response.wsgi_request, response)
+    assert hop.status == 200
+    assert [(t.name, t.how) for t in hop.templates][:2] == [
+        ("session_counter/page.html", "rendered"),
+        ("sandbox_apps/standalone.html", "extended"),
+    ]
+    assert (
+        hop.templates[0].spec == "session_counter/templates/session_counter/page.html"
+    )
+    assert hop.query_count == len(hop.queries) > 0
+    assert hop.session is None  # no session_key was asked for
+    assert hop.urls is None  # nor a urls module
+
+
+def test_recording_a_failure_picks_up_the_clients_exc_info(
+    db, settings, no_inspector_middleware
+):
+    settings.ROOT_URLCONF = "tests.inspector_demo.root_urls"
+    client = Client(raise_request_exception=False)
+    root = Path(inspector_views.__file__).parent
+    run = Recording(session=client.session, code_root=root)
+    with run:
+        response = client.get("/sandbox/inspector-demo/explode/")
+    hop = run.hop(response.wsgi_request, response)
+    assert hop.status == 500
+    assert hop.error.type == "ZeroDivisionError"
+    assert (hop.error.file, hop.error.function) == ("views.py", "explode")
+    assert hop.error.code == "return 1 / 0"
+    assert hop.view_spec == "views.py:explode"
+
+
+def test_recording_imports_nothing_of_the_site():
+    """The exercises run it in the browser, where only Django is installed."""
+    script = (
+        "import sys; import sandbox_apps.inspector.recording; "
+        "import json; print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] "
+        "in {'sandbox_apps', 'lessons', 'courseware', 'csp', 'django_htmx'})))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert json.loads(loaded) == [
+        "sandbox_apps",
+        "sandbox_apps.inspector",
+        "sandbox_apps.inspector.locations",
+        "sandbox_apps.inspector.recording",
+    ]

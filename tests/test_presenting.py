@@ -23,6 +23,8 @@ Press **Add 2**.
 ///
 """
 
+pytestmark = pytest.mark.usefixtures("quick_passwords")
+
 
 @pytest.fixture
 def lesson(db):

@@ -2,13 +2,15 @@
 
 Django's session is read at the start of a request and written whole at
 the end, so two overlapping requests can both read "3 moves" and both write
-"4 moves". sandbox_apps.middleware.SessionWriteLockMiddleware queues them.
+"4 moves". sandbox_apps.middleware.SessionWriteLockMiddleware makes one
+visitor's demo requests take turns, with the lock in
+sandbox_apps/session_lock.py.
 
-The proof runs a real server (gunicorn, several processes and threads, on
-its own SQLite file, or on the database named by
-COURSEWARE_TEST_SERVER_DATABASE_URL) and fires many Ninja Gold moves at
-once on one session, then checks that every move counted and that the
-total is the sum of the log.
+The proofs run real servers (gunicorn, several processes and threads): on
+their own SQLite file, with cached_db sessions, and on a throwaway
+PostgreSQL cluster (tests/servers.py). They fire many requests at once on
+one session, following each redirect as browsers and htmx do, with the
+inspector on, and check that every change counted.
 """
 
 import http.client
@@ -23,56 +25,149 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+import psycopg
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.test import RequestFactory, override_settings
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client, RequestFactory, override_settings
 
+from sandbox_apps import session_lock
 from sandbox_apps.middleware import SessionWriteLockMiddleware
 from sandbox_apps.ninja_gold import game
+from tests.servers import free_port, postgres_url  # noqa: F401
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 URL = "/sandbox/ninja-gold/"
+COUNTER = "/sandbox/session-counter/"
+EMAILS = "/sandbox/email-validation/"
+STAGE = "demo-ninja-gold-1-stage"
+KEY = "abcdefgh12345678abcdefgh12345678"
 
 
-# --- Which requests are queued ------------------------------------------------------
+# --- Which requests take the lock -------------------------------------------------
 
 
-def lock_needed(method, path):
+def lock_key(method, path, cookie=KEY):
     middleware = SessionWriteLockMiddleware(lambda request: None)
-    return middleware.needs_lock(RequestFactory().generic(method, path))
+    request = RequestFactory().generic(method, path)
+    if cookie is not None:
+        request.COOKIES["sessionid"] = cookie
+    return middleware.lock_key(request)
 
 
-def test_session_changing_requests_to_session_apps_are_queued():
-    assert lock_needed("POST", URL + "process_money/")
-    assert lock_needed("POST", "/sandbox/session-counter/add/")
-    assert lock_needed("DELETE", URL + "reset/")
+def test_every_demo_request_with_a_session_takes_the_lock():
+    assert lock_key("POST", URL + "process_money/") == KEY
+    # The GET after a redirect, and the counter's GET, change the session too.
+    assert lock_key("GET", URL) == KEY
+    assert lock_key("GET", COUNTER) == KEY
+    assert lock_key("POST", EMAILS) == KEY
 
 
-def test_reads_and_other_apps_are_not_queued():
-    assert not lock_needed("GET", URL)
-    assert not lock_needed("HEAD", URL)
-    # Disappearing Ninjas keeps no state in the session.
-    assert not lock_needed("POST", "/sandbox/disappearing-ninjas/")
-    assert not lock_needed("POST", "/sandbox/no-such-demo/")
-    assert not lock_needed("POST", "/lessons/sessions/")
+def test_requests_without_a_session_or_outside_the_demos_take_no_lock():
+    assert lock_key("POST", URL + "process_money/", cookie=None) is None
+    assert lock_key("POST", URL + "process_money/", cookie="../../etc") is None
+    assert lock_key("GET", "/lessons/sessions/") is None
+    assert lock_key("GET", "/sandbox/_inspector/source/") is None
+    assert lock_key("POST", "/sandbox/no-such-demo/") is None
 
 
 @override_settings(SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies")
-def test_it_refuses_to_start_without_session_rows_to_lock():
+def test_it_refuses_to_start_without_server_side_sessions():
     with pytest.raises(ImproperlyConfigured):
         SessionWriteLockMiddleware(lambda request: None)
 
 
-# --- A real server ---------------------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_no_transaction_is_open_while_the_view_runs():
+    """The lock is not a database transaction: the view runs in autocommit."""
+    seen = []
+
+    def view(request):
+        seen.append(connection.in_atomic_block)
+        return HttpResponse("ok")
+
+    request = RequestFactory().post(URL + "process_money/")
+    request.COOKIES["sessionid"] = KEY
+    SessionWriteLockMiddleware(view)(request)
+    assert seen == [False]
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+# --- Bounded waiting ------------------------------------------------------------------
 
 
-def wait_until_listening(port, server, seconds=30):
+@pytest.fixture
+def playing(db, settings):
+    """A visitor with a Ninja Gold game of one move, and that session's lock."""
+    settings.COURSEWARE_SESSION_LOCK_WAIT = 0.05
+    visitor = Client()
+    visitor.post(URL + "process_money/", {"place": "farm"})
+    locks = session_lock.SessionLocks("default")
+    return visitor, locks, visitor.cookies["sessionid"].value
+
+
+def moves(visitor):
+    return visitor.session[game.SESSION_KEY]["moves"]
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_request_that_waits_too_long_gets_a_429_and_changes_nothing(playing, htmx):
+    visitor, locks, key = playing
+    headers = {"HX-Request": "true"} if htmx else {}
+    locks.acquire(key)
+    try:
+        response = visitor.post(
+            URL + "process_money/", {"place": "farm"}, headers=headers
+        )
+    finally:
+        locks.release(key)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "1"
+    html = response.content.decode()
+    assert "Your earlier clicks are still being handled." in html
+    assert ("<html" in html) is not htmx
+    assert moves(visitor) == 1
+    # Once the lock is free, the same click counts.
+    assert visitor.post(URL + "process_money/", {"place": "farm"}).status_code == 302
+    assert moves(visitor) == 2
+
+
+def test_a_full_queue_refuses_at_once(playing, settings):
+    visitor, locks, key = playing
+    settings.COURSEWARE_SESSION_LOCK_QUEUE = 0
+    settings.COURSEWARE_SESSION_LOCK_WAIT = 60
+    locks.acquire(key)
+    try:
+        # With no room to wait, a wait of 60 s is never started.
+        response = visitor.post(URL + "process_money/", {"place": "farm"})
+    finally:
+        locks.release(key)
+    assert response.status_code == 429
+
+
+def test_one_visitors_lock_never_holds_up_another(playing):
+    visitor, locks, key = playing
+    other = Client()
+    other.post(URL + "process_money/", {"place": "cave"})
+    locks.acquire(key)
+    try:
+        assert other.post(URL + "process_money/", {"place": "cave"}).status_code == 302
+        assert other.get(URL).status_code == 200
+    finally:
+        locks.release(key)
+    assert moves(other) == 2
+
+
+def test_lock_numbers_differ_per_session_and_fit_an_advisory_lock():
+    numbers = {session_lock.lock_number(f"session{n:04d}") for n in range(1000)}
+    assert len(numbers) == 1000
+    assert all(0 <= number < 2**63 for number in numbers)
+
+
+# --- Real servers ------------------------------------------------------------------
+
+
+def wait_until_listening(port, server, seconds=60):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -80,33 +175,73 @@ def wait_until_listening(port, server, seconds=30):
                 f"The server exited early: {server.stderr.read().decode()[-2000:]}"
             )
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            with socket_to(port):
                 return
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("The server did not start listening in time.")
 
 
+def socket_to(port):
+    return socket.create_connection(("127.0.0.1", port), timeout=0.5)
+
+
 SERVERS = {
     # Two processes of eight threads: the requests really run at the same time.
-    "db": ("courseware.settings", 2),
+    "sqlite": ("courseware.settings", 2),
     # One process, so the local-memory cache is shared like Redis would be.
-    "cached_db": ("tests.settings_cached_db", 1),
+    "sqlite-cached_db": ("tests.settings_cached_db", 1),
+    "postgresql": ("courseware.settings", 2),
 }
+
+
+class Server:
+    def __init__(self, kind, port, sqlite_path, database_url):
+        self.kind = kind
+        self.port = port
+        self.sqlite_path = sqlite_path
+        self.database_url = database_url
+
+    def hold(self, session_key):
+        """Take a session's lock from outside the server, as another worker would."""
+        if self.database_url:
+            link = psycopg.connect(
+                self.database_url.replace("postgres://", "postgresql://"),
+                autocommit=True,
+            )
+            link.execute(
+                "SELECT pg_advisory_lock(%s)", [session_lock.lock_number(session_key)]
+            )
+            return link.close
+        locks = session_lock._FileLocks(self.sqlite_path + ".session-locks")
+        locks.acquire(session_key, time.monotonic() + 5)
+        return lambda: locks.release(session_key)
 
 
 @pytest.fixture(scope="module", params=SERVERS.keys())
 def server(request, tmp_path_factory):
     settings_module, workers = SERVERS[request.param]
+    sqlite_path = str(tmp_path_factory.mktemp("server") / "db.sqlite3")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": settings_module,
         "DJANGO_DEBUG": "true",
-        "COURSEWARE_SQLITE_PATH": str(tmp_path_factory.mktemp("server") / "db.sqlite3"),
+        "COURSEWARE_INSPECTOR": "1",
+        "COURSEWARE_SQLITE_PATH": sqlite_path,
+        # Long enough for a busy machine: these tests prove nothing is lost,
+        # the bounded wait is tested above.
+        "COURSEWARE_SESSION_LOCK_WAIT": "60",
+        "COURSEWARE_SESSION_LOCK_QUEUE": "200",
     }
     env.pop("DATABASE_URL", None)
-    if os.environ.get("COURSEWARE_TEST_SERVER_DATABASE_URL"):
-        env["DATABASE_URL"] = os.environ["COURSEWARE_TEST_SERVER_DATABASE_URL"]
+    database_url = ""
+    if request.param == "postgresql":
+        database_url = request.getfixturevalue("postgres_url")
+        env["DATABASE_URL"] = database_url
+        subprocess.run(
+            [sys.executable, "manage.py", "flush", "--no-input"],
+            cwd=BASE_DIR, env=env, capture_output=True,
+        )  # fmt: skip
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
         cwd=BASE_DIR,
@@ -122,7 +257,7 @@ def server(request, tmp_path_factory):
     process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stderr=subprocess.PIPE)
     try:
         wait_until_listening(port, process)
-        yield port
+        yield Server(request.param, port, sqlite_path, database_url)
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -134,29 +269,42 @@ class Visitor:
     def __init__(self, port):
         self.port = port
         self.cookies = {}
+        self.lock = threading.Lock()
 
     def request(self, method, path, fields=None, headers=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        sent = {
-            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-            **(headers or {}),
-        }
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        with self.lock:
+            sent = {
+                "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+                **(headers or {}),
+            }
+            token = self.cookies.get("csrftoken", "")
         body = None
         if method == "POST":
             body = urlencode(fields or {}, doseq=True)
             sent["Content-Type"] = "application/x-www-form-urlencoded"
-            sent["X-CSRFToken"] = self.cookies.get("csrftoken", "")
+            sent["X-CSRFToken"] = token
         connection.request(method, path, body=body, headers=sent)
         response = connection.getresponse()
         text = response.read().decode()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
+        with self.lock:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                for name, morsel in SimpleCookie(header).items():
+                    self.cookies[name] = morsel.value
         connection.close()
-        return response.status, text
+        return response.status, text, response.headers.get("Location", "")
+
+    def click(self, path, fields, stage):
+        """An embedded demo's POST, and the GET that follows its redirect, as htmx sends them."""
+        headers = {"HX-Request": "true", "HX-Target": stage}
+        status, _, location = self.request("POST", path, fields, headers)
+        if status != 302:
+            return status, ""
+        status, html, _ = self.request("GET", location, headers=headers)
+        return status, html
 
     def board(self):
-        status, html = self.request("GET", URL, headers={"HX-Request": "true"})
+        status, html, _ = self.request("GET", URL, headers={"HX-Request": "true"})
         assert status == 200
         moves = int(
             re.search(r'<span class="gold-moves">(-?\d+)</span>', html).group(1)
@@ -170,29 +318,34 @@ class Visitor:
         ]
         return moves, gold, amounts, totals, numbers
 
+    def visits(self):
+        # Reading the counter is a visit too: the number shown includes it.
+        status, html, _ = self.request("GET", COUNTER, headers={"HX-Request": "true"})
+        assert status == 200
+        return int(re.search(r'<span class="counter-number">(\d+)</span>', html)[1])
 
-def fire_at_once(visitor, count, place):
-    """``count`` POSTs released together from as many threads; their statuses."""
+
+def at_once(count, action):
+    """Run ``action(i)`` in ``count`` threads released together; their results."""
     start = threading.Barrier(count)
-    statuses = []
+    results = [None] * count
 
-    def move():
+    def run(index):
         start.wait()
-        status, _ = visitor.request("POST", URL + "process_money/", {"place": place})
-        statuses.append(status)
+        results[index] = action(index)
 
-    threads = [threading.Thread(target=move) for _ in range(count)]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
-    return statuses
+        thread.join(timeout=300)
+    return results
 
 
 def new_visitor_with_a_session(port):
     visitor = Visitor(port)
     visitor.request("GET", URL)  # the CSRF cookie
-    status, _ = visitor.request("POST", URL + "reset/")  # a session row to share
+    status, _, _ = visitor.request("POST", URL + "reset/")  # a session row to share
     assert status == 302 and "sessionid" in visitor.cookies
     return visitor
 
@@ -208,32 +361,79 @@ def assert_consistent(moves, gold, amounts, totals, numbers):
         assert total == running
 
 
-def test_twelve_parallel_moves_on_one_session_all_count(server):
-    visitor = new_visitor_with_a_session(server)
-    statuses = fire_at_once(visitor, 12, "farm")
-    assert statuses == [302] * 12
+def test_parallel_clicks_following_their_redirects_all_count(server):
+    """14 clicks at once, each followed by its GET, inspector on: 14 moves."""
+    visitor = new_visitor_with_a_session(server.port)
+    results = at_once(
+        14,
+        lambda i: visitor.click(URL + "process_money/", {"place": "farm"}, STAGE),
+    )
+    assert [status for status, _ in results] == [200] * 14
+    # Every followed GET carried the inspector's panel for its chain.
+    assert all("hx-swap-oob" in html for _, html in results)
     moves, gold, amounts, totals, numbers = visitor.board()
-    assert moves == 12
+    assert moves == 14
     assert_consistent(moves, gold, amounts, totals, numbers)
 
 
 def test_sixteen_parallel_moves_fill_the_game_and_the_log_matches_the_total(server):
-    visitor = new_visitor_with_a_session(server)
-    # Farm and cave cannot reach 500 gold, so the game ends at the move limit.
-    statuses = fire_at_once(visitor, 16, "cave")
-    assert statuses == [302] * 16
+    visitor = new_visitor_with_a_session(server.port)
+    # Farm and cave cannot reach 250 gold in 15 moves: the game ends at the move limit.
+    results = at_once(
+        16, lambda i: visitor.request("POST", URL + "process_money/", {"place": "cave"})
+    )
+    assert [status for status, _, _ in results] == [302] * 16
     moves, gold, amounts, totals, numbers = visitor.board()
     assert moves == game.MAX_MOVES == 15
     assert_consistent(moves, gold, amounts, totals, numbers)
 
 
+def test_mixed_demos_on_one_session_lose_nothing(server):
+    """Ninja Gold, Email Validation and the counter clicked at once on one session."""
+    visitor = new_visitor_with_a_session(server.port)
+
+    def act(i):
+        if i % 3 == 0:
+            return visitor.click(URL + "process_money/", {"place": "house"}, STAGE)
+        if i % 3 == 1:
+            return visitor.click(
+                EMAILS,
+                {"email": f"reader{i}@example.com"},
+                "demo-email-validation-1-stage",
+            )
+        status, _, _ = visitor.request("GET", COUNTER, headers={"HX-Request": "true"})
+        return status, ""
+
+    results = at_once(27, act)
+    assert [status for status, _ in results] == [200] * 27
+    moves, *_ = visitor.board()
+    assert moves == 9
+    _, html, _ = visitor.request("GET", EMAILS + "success/")
+    assert len(re.findall(r'<span class="address-email">', html)) == 9
+    # Nine counted visits, plus the one this read counts.
+    assert visitor.visits() == 10
+
+
+def test_a_hundred_parallel_counter_visits_all_count(server):
+    visitor = new_visitor_with_a_session(server.port)
+    results = at_once(
+        100,
+        lambda i: visitor.request("GET", COUNTER, headers={"HX-Request": "true"})[0],
+    )
+    assert results == [200] * 100
+    assert visitor.visits() == 101
+
+
 def test_two_visitors_in_parallel_keep_separate_games(server):
-    first = new_visitor_with_a_session(server)
-    second = new_visitor_with_a_session(server)
+    first = new_visitor_with_a_session(server.port)
+    second = new_visitor_with_a_session(server.port)
     results = {}
 
     def play(name, visitor, count):
-        fire_at_once(visitor, count, "house")
+        at_once(
+            count,
+            lambda i: visitor.click(URL + "process_money/", {"place": "house"}, STAGE),
+        )
         results[name] = visitor.board()
 
     threads = [
@@ -243,7 +443,27 @@ def test_two_visitors_in_parallel_keep_separate_games(server):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=300)
     assert results["first"][0] == 5 and results["second"][0] == 9
     assert_consistent(*results["first"])
     assert_consistent(*results["second"])
+
+
+def test_a_held_lock_stops_only_its_own_visitor(server):
+    """While another worker holds A's lock, A's click waits and B's does not."""
+    a = new_visitor_with_a_session(server.port)
+    b = new_visitor_with_a_session(server.port)
+    release = server.hold(a.cookies["sessionid"])
+    waiting = threading.Thread(
+        target=a.request, args=("POST", URL + "process_money/", {"place": "farm"})
+    )
+    try:
+        waiting.start()
+        status, _, _ = b.request("POST", URL + "process_money/", {"place": "farm"})
+        assert status == 302
+        assert b.board()[0] == 1
+        assert waiting.is_alive()
+    finally:
+        release()
+    waiting.join(timeout=120)
+    assert a.board()[0] == 1

@@ -6,7 +6,7 @@ from lessons.rendering import AuthoringError, render
 
 
 def slides_of(text):
-    return render(text, timeout=0).slides
+    return render(text, cpu_seconds=0).slides
 
 
 def test_slides_are_cut_at_top_level_h2_headings():
@@ -28,7 +28,7 @@ def test_a_horizontal_rule_cuts_a_slide_and_is_not_shown_on_it():
 
 
 def test_the_reader_page_keeps_the_horizontal_rule():
-    assert "<hr>" in render("One.\n\n---\n\nTwo.\n", timeout=0).html
+    assert "<hr>" in render("One.\n\n---\n\nTwo.\n", cpu_seconds=0).html
 
 
 def test_a_slide_after_a_rule_is_named_by_its_own_heading():
@@ -80,7 +80,7 @@ def test_notes_belong_to_the_slide_they_are_written_in():
 
 
 def test_notes_are_removed_from_the_reader_page_and_the_slides():
-    result = render(NOTES_LESSON, timeout=0)
+    result = render(NOTES_LESSON, cpu_seconds=0)
     assert "cleared cookies" not in result.html
     assert "data-cw-notes" not in result.html
     assert all("cleared cookies" not in slide.html for slide in result.slides)
@@ -102,12 +102,12 @@ def test_notes_alone_between_two_cuts_join_the_slide_before():
 
 
 def test_headings_inside_notes_stay_out_of_the_table_of_contents():
-    result = render("## Shown\n\n/// notes\n## Hidden\n///\n", timeout=0)
+    result = render("## Shown\n\n/// notes\n## Hidden\n///\n", cpu_seconds=0)
     assert [heading.title for heading in result.headings] == ["Shown"]
 
 
 def test_a_look_alike_notes_marker_typed_by_an_author_is_an_ordinary_div():
-    result = render('<div data-cw-notes="0123">Visible.</div>\n', timeout=0)
+    result = render('<div data-cw-notes="0123">Visible.</div>\n', cpu_seconds=0)
     assert "Visible." in result.html
     assert "data-cw-notes" not in result.html
     assert result.slides[0].notes_html == ""
@@ -115,18 +115,18 @@ def test_a_look_alike_notes_marker_typed_by_an_author_is_an_ordinary_div():
 
 def test_notes_inside_another_block_are_an_authoring_error():
     with pytest.raises(AuthoringError, match="top level"):
-        render("//// note\n/// notes\nHidden?\n///\n////\n", timeout=0)
+        render("//// note\n/// notes\nHidden?\n///\n////\n", cpu_seconds=0)
 
 
 def test_a_demo_inside_notes_is_an_authoring_error():
     with pytest.raises(AuthoringError, match="cannot contain a demo"):
-        render("//// notes\n/// demo | session-counter\n///\n////\n", timeout=0)
+        render("//// notes\n/// demo | session-counter\n///\n////\n", cpu_seconds=0)
 
 
 def test_the_admin_preview_shows_notes_apart_from_the_page(settings):
     from lessons.rendering import preview_html
 
-    settings.COURSEWARE_RENDER_TIMEOUT = 0
+    settings.COURSEWARE_RENDER_CPU_SECONDS = 0
     html = preview_html("## Topic\n\nText.\n\n/// notes\nRemember the demo.\n///\n")
     page, _, aside = html.partition('<aside class="preview-notes">')
     assert "Remember the demo." not in page

@@ -47,7 +47,7 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
-def test_database_url_and_redis_url_switch_backends():
+def test_database_url_and_redis_url_switch_backends_but_not_sessions():
     code = (
         "from django.conf import settings as s;"
         "print(s.DATABASES['default']['ENGINE']);print(s.CACHES['default']['BACKEND']);print(s.SESSION_ENGINE)"
@@ -64,8 +64,9 @@ def test_database_url_and_redis_url_switch_backends():
     )
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
-        "django.core.cache.backends.redis.RedisCache",
-        "django.contrib.sessions.backends.cached_db",
+        "courseware.cache.FallbackRedisCache",
+        # The database stays the one copy of sessions (see settings.py).
+        "django.contrib.sessions.backends.db",
     ]
 
 

@@ -6,18 +6,41 @@ lesson that does not exist) fails the test command instead of a reader.
 """
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 
-from lessons.content import parse_file, sync
+from lessons.content import parse_file
 from lessons.models import Lesson
 from lessons.rendering import resolve_source
 from sandbox_apps.registry import all_demos
 
 KNOWLEDGE_CHECKS = range(3, 6)
+# The name of the inspector panel beside every demo, as readers see it.
+TRACE_PANEL = "What happened on the server"
+# Lessons that show a short version first and fold the demo's hardened code
+# away (issue 12.7), as a details block of type "real-site".
+FOLDED_HARDENING = ("models-and-validation", "login-and-registration")
+
+
+def text(html: str) -> str:
+    """The visible words of some HTML, with whitespace collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def knowledge_checks(html: str) -> list[str]:
+    """The question of every knowledge check: a details block with no attributes.
+
+    Folded code ("what a real site adds") is a details block with a class, and
+    the inspector panel is a <details class="inspector-details">; neither counts.
+    """
+    return [
+        text(question)
+        for question in re.findall(r"<details>\s*<summary>(.*?)</summary>", html, re.S)
+    ]
 
 
 class _Links(HTMLParser):
@@ -53,8 +76,8 @@ def lessons(course):
     return list(Lesson.objects.all())
 
 
-def test_every_lesson_file_syncs_without_authoring_errors(db):
-    report = sync(settings.COURSEWARE_CONTENT_DIR)
+def test_every_lesson_file_syncs_without_authoring_errors(course_rows):
+    _, report = course_rows
     assert report.errors == {}
     assert len(report.created) == len(lesson_files())
 
@@ -64,12 +87,17 @@ def test_the_course_has_the_lessons_the_notes_ask_for(lessons):
     # The browser tests and other lessons link to these by slug.
     for slug in (
         "welcome",
+        "first-project",
         "request-journey",
         "routes",
         "views",
         "templates",
         "sessions",
         "passing-data",
+        "disappearing-ninjas-assignment",
+        "ninja-gold-assignment",
+        "email-validation-assignment",
+        "login-registration-assignment",
     ):
         assert slug in slugs
 
@@ -116,12 +144,50 @@ def test_every_registered_demo_is_embedded_by_some_lesson(lessons):
 
 def test_every_lesson_has_three_to_five_knowledge_checks(lessons):
     for lesson in lessons:
-        # Author-written details blocks carry no attributes; the demo's
-        # inspector panel is a <details class="inspector-details">.
-        checks = len(re.findall(r"<details>", lesson.html))
+        checks = len(knowledge_checks(lesson.html))
         assert checks in KNOWLEDGE_CHECKS, (
             f"{lesson.slug} has {checks} knowledge checks"
         )
+
+
+def test_every_lesson_asks_the_reader_to_predict_a_trace(lessons):
+    for lesson in lessons:
+        questions = knowledge_checks(lesson.html)
+        assert any(q.startswith("Predict the trace") for q in questions), (
+            f"{lesson.slug}: no knowledge check starts with 'Predict the trace'"
+        )
+
+
+def test_no_knowledge_check_is_asked_twice_in_the_course(lessons):
+    seen = {}
+    for lesson in lessons:
+        for question in knowledge_checks(lesson.html):
+            assert question not in seen, (
+                f"{lesson.slug} repeats a check from {seen[question]}: {question}"
+            )
+            seen[question] = lesson.slug
+
+
+def test_every_demo_prompt_points_at_the_trace_panel(lessons):
+    for lesson in lessons:
+        prompts = re.findall(r'<div class="demo-prompt">(.*?)</div>', lesson.html, re.S)
+        for prompt in prompts:
+            assert TRACE_PANEL in text(prompt), (
+                f"{lesson.slug}: a demo prompt never says what to look for in "
+                f"'{TRACE_PANEL}': {text(prompt)[:80]}"
+            )
+
+
+def test_hardened_code_is_folded_away_after_a_short_version(lessons):
+    by_slug = {lesson.slug: lesson for lesson in lessons}
+    for slug in FOLDED_HARDENING:
+        html = by_slug[slug].html
+        fold = re.search(r'<details class="real-site">(.*?)</details>', html, re.S)
+        assert fold, f"{slug} has no folded 'what a real site adds' block"
+        assert "What a real site adds" in fold.group(1)
+        # The demo's real code is inside the fold, and a short version comes first.
+        assert 'class="source"' in fold.group(1), slug
+        assert html.index("<pre") < fold.start(), slug
 
 
 def test_every_lesson_ends_with_a_summary_section(lessons):

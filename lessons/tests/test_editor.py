@@ -8,7 +8,7 @@ from PIL import Image
 
 from lessons.models import Lesson
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords")]
 
 PREVIEW = "/admin-tools/markdownx/markdownify/"
 UPLOAD = "/admin-tools/markdownx/upload/"

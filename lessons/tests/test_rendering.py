@@ -1,8 +1,19 @@
 """lessons.rendering: Markdown in, sanitized HTML out, authoring errors loud."""
 
+import resource
+import sys
+import time
+
 import pytest
 
-from lessons.rendering import AuthoringError, pygments_css, render, resolve_source
+from lessons.rendering import (
+    AuthoringError,
+    api,
+    limits,
+    pygments_css,
+    render,
+    resolve_source,
+)
 from sandbox_apps.registry import SANDBOX_ROOT
 
 
@@ -165,21 +176,63 @@ def test_oversized_body_is_refused_before_any_work():
         render("x" * 101, max_chars=100)
 
 
-@pytest.mark.parametrize(
-    "pathological", ["[" * 10000, "- " * 1000 + "x", "> " * 3000 + "x"]
-)
-def test_pathological_bodies_fail_as_authoring_errors_within_the_time_limit(
-    pathological,
-):
-    try:
-        render(pathological, timeout=2)
-    except AuthoringError as error:
-        assert error.problems  # A message for the author, not a crash or a hang.
+# Each of these takes Python-Markdown more than a second of CPU
+# (bench/render.py measures a larger set).
+PATHOLOGICAL = {
+    "brackets": "[" * 30_000,
+    "opened images": "![" * 15_000,
+    "opened tags": "<a " * 10_000,
+}
 
 
-def test_slow_rendering_is_stopped_by_the_time_limit():
-    with pytest.raises(AuthoringError, match="longer than"):
-        render("[" * 10000, timeout=0.01)
+def child_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@pytest.mark.parametrize("body", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_bodies_are_refused_within_the_cpu_limit(body):
+    before = child_cpu_seconds()
+    with pytest.raises(AuthoringError, match="CPU time"):
+        render(body, max_chars=len(body), cpu_seconds=0.3)
+    used = child_cpu_seconds() - before
+    # The child is stopped at the limit, not when the input runs out: the
+    # slack is for starting the child and the signal's delivery.
+    assert used < 0.3 + 0.3, f"the renderer used {used:.2f} s of CPU"
+
+
+def spin(text: str) -> str:
+    while True:
+        pass
+
+
+def sleep_then_answer(text: str) -> str:
+    # Wall time passes, CPU time does not: a busy machine looks like this.
+    time.sleep(0.6)
+    return text
+
+
+def test_the_limit_counts_cpu_time_not_wall_time():
+    with pytest.raises(AuthoringError, match="more than 0.2 s of CPU time"):
+        limits.run_limited(spin, "", cpu_seconds=0.2)
+    assert limits.run_limited(sleep_then_answer, "kept", cpu_seconds=0.2) == "kept"
+
+
+def allocate(text: str) -> str:
+    hoard = bytearray(int(text))
+    return str(len(hoard))
+
+
+def test_the_child_cannot_take_more_memory_than_its_cap():
+    mib = 1024 * 1024
+    with pytest.raises(AuthoringError, match="too much memory"):
+        limits.run_limited(
+            allocate, str(256 * mib), cpu_seconds=5, memory_bytes=64 * mib
+        )
+    # Under the cap the same work succeeds: the cap, not the work, refused it.
+    assert limits.run_limited(
+        allocate, str(16 * mib), cpu_seconds=5, memory_bytes=64 * mib
+    ) == str(16 * mib)
 
 
 def test_nul_characters_are_refused():
@@ -190,7 +243,7 @@ def test_nul_characters_are_refused():
 def test_rendering_in_process_gives_the_same_html_as_the_forked_child():
     text = "## A\n\n/// source | session_counter/urls.py\n///\n"
     forked = render(text)
-    inline = render(text, timeout=0)
+    inline = render(text, cpu_seconds=0)
     # Only the random slot token differs between runs, and it never reaches the HTML.
     assert forked.html == inline.html
 
@@ -205,3 +258,20 @@ def test_pygments_css_has_a_light_and_a_dark_theme_that_follow_the_system():
 def test_the_committed_pygments_css_matches_the_generator(settings):
     committed = (settings.BASE_DIR / "static" / "css" / "pygments.css").read_text()
     assert committed == pygments_css(), "Run: python manage.py pygments_css"
+
+
+def modules_imported_by_rendering(text: str) -> list[str]:
+    before = set(sys.modules)
+    api.convert(text)
+    return sorted(set(sys.modules) - before)
+
+
+def test_forked_renders_inherit_the_warm_up_instead_of_importing_again():
+    """A child's CPU time must measure the lesson, not the first render's imports."""
+    api.warm_up()
+    lesson = (
+        "## Code\n\n```python\nx = 1\n```\n\n"
+        "/// demo | session-counter\n///\n\n/// source | session_counter/views.py\n///\n"
+    )
+    imported = limits.run_limited(modules_imported_by_rendering, lesson, cpu_seconds=5)
+    assert imported == []

@@ -1,6 +1,7 @@
 """sync_content and export_content: files and rows stay in step, no edit is lost."""
 
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -8,6 +9,7 @@ from django.core.management import CommandError, call_command
 from lessons.content import parse_file, sync
 from lessons.models import Lesson
 from lessons.rendering import AuthoringError
+from sandbox_apps import sources
 
 pytestmark = pytest.mark.django_db
 
@@ -143,10 +145,59 @@ def test_bad_files_are_reported_with_a_reason(tmp_path, name, text, message):
 
 def test_sync_rerenders_when_the_stored_html_is_stale(content):
     run()
-    Lesson.objects.filter(slug="routes").update(html="<p>old renderer output</p>")
+    # As a row rendered by an older renderer looks.
+    Lesson.objects.filter(slug="routes").update(
+        html="<p>old renderer output</p>", rendered_digest="older"
+    )
     report = sync(content)
     assert report.rerendered == ["routes"]
     assert "Text about routes." in Lesson.objects.get(slug="routes").html
+
+
+def test_a_synced_lesson_is_not_edited_until_someone_edits_it(content):
+    run()
+    lesson = Lesson.objects.get(slug="routes")
+    assert not lesson.edited_since_sync
+    lesson.summary = "Changed in the admin."
+    lesson.save()
+    assert Lesson.objects.get(slug="routes").edited_since_sync
+
+
+def test_an_unchanged_resync_renders_nothing(content):
+    run()
+    with mock.patch(
+        "lessons.content.render_lesson", side_effect=AssertionError("rendered")
+    ):
+        report = sync(content)
+    assert report.unchanged == ["routes"] and not report.errors
+
+
+SHOWN = """---
+title: Shown code
+summary: A lesson showing a sandbox file.
+order: 5
+---
+
+/// source | shown/views.py:index
+///
+"""
+
+
+def test_a_lesson_is_rendered_again_when_the_code_it_shows_changes(
+    content, tmp_path_factory, monkeypatch
+):
+    sandbox = tmp_path_factory.mktemp("sandbox_apps")
+    (sandbox / "shown").mkdir()
+    views = sandbox / "shown" / "views.py"
+    views.write_text("def index(request):\n    return 'first'\n")
+    monkeypatch.setattr(sources, "SANDBOX_ROOT", sandbox)
+    (content / "05-shown.md").write_text(SHOWN)
+    assert sync(content).created == ["routes", "shown"]
+    assert sync(content).unchanged == ["routes", "shown"]
+    views.write_text("def index(request):\n    return 'second'\n")
+    report = sync(content)
+    assert report.rerendered == ["shown"] and report.unchanged == ["routes"]
+    assert "second" in Lesson.objects.get(slug="shown").html
 
 
 def test_lessons_without_a_file_are_reported_not_deleted(content):

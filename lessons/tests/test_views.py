@@ -50,7 +50,8 @@ def test_lesson_page_has_toc_prev_next_and_meta_description(client, lessons):
 
 def test_no_markdown_is_rendered_on_a_public_request(client, lessons):
     with mock.patch(
-        "lessons.rendering.render", side_effect=AssertionError("rendered per request")
+        "lessons.rendering.api.render",
+        side_effect=AssertionError("rendered per request"),
     ):
         assert client.get("/lessons/first/").status_code == 200
         assert client.get("/").status_code == 200

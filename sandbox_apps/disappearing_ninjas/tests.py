@@ -232,9 +232,9 @@ def test_every_svg_is_self_contained_and_safe(path):
 
 
 def test_the_code_lessons_show_resolves():
-    from lessons.rendering import resolve_source
+    from sandbox_apps import sources
     from sandbox_apps.registry import get_demo
 
     for path in get_demo("disappearing-ninjas").source_files:
-        assert resolve_source(path).code
-    assert "<str:color>" in resolve_source("disappearing_ninjas/urls.py").code
+        assert sources.excerpt(path).code
+    assert "<str:color>" in sources.excerpt("disappearing_ninjas/urls.py").code

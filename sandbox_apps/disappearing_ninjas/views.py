@@ -15,22 +15,20 @@ from . import ninjas
 @require_GET
 def index(request):
     context = {"nobody": ninjas.NO_NINJAS, "ninjas": ninjas.NINJAS.values()}
+    template = "disappearing_ninjas/page.html"
     # Inside a lesson, htmx asks only for the part of the page it swaps.
     if request.htmx:
         template = "disappearing_ninjas/_index.html"
-    else:
-        template = "disappearing_ninjas/index.html"
     return render(request, template, context)
 
 
 @require_GET
 def all_ninjas(request):
     context = {"ninjas": ninjas.NINJAS.values()}
+    template = "disappearing_ninjas/all.html"
     # Inside a lesson, htmx asks only for the part of the page it swaps.
     if request.htmx:
         template = "disappearing_ninjas/_all.html"
-    else:
-        template = "disappearing_ninjas/all.html"
     return render(request, template, context)
 
 
@@ -42,9 +40,8 @@ def ninja(request, color):
         "april": ninjas.APRIL,
         "ninjas": ninjas.NINJAS.values(),
     }
+    template = "disappearing_ninjas/ninja.html"
     # Inside a lesson, htmx asks only for the part of the page it swaps.
     if request.htmx:
         template = "disappearing_ninjas/_ninja.html"
-    else:
-        template = "disappearing_ninjas/ninja.html"
     return render(request, template, context)

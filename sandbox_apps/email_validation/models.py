@@ -13,11 +13,16 @@ from django.db.models.functions import Lower
 
 from sandbox_apps.models import Sandbox
 from sandbox_apps.tenancy import locked
-from sandbox_apps.validators import EMAIL_MAX_LENGTH, is_valid_email, posted
+from sandbox_apps.validators import (
+    EMAIL_MAX_LENGTH,
+    NOT_VALID,
+    is_valid_email,
+    posted,
+    stored_email,
+)
 
 MAX_ADDRESSES = 50
 
-NOT_VALID = "Email is not valid!"
 ALREADY_ADDED = "That address is already in your list."
 LIST_FULL = f"Your list already holds {MAX_ADDRESSES} addresses, the most a sandbox keeps. Delete one to add another."
 
@@ -33,9 +38,12 @@ class AddressManager(models.Manager):
         email = posted(post_data, "email")
         if not is_valid_email(email):
             errors["email"] = NOT_VALID
-        elif self.in_sandbox(sandbox).filter(email__iexact=email).exists():
+        elif (
+            self.in_sandbox(sandbox).filter(email__iexact=stored_email(email)).exists()
+        ):
             # Case does not matter: Ann@Example.com and ann@example.com are
-            # delivered to the same mailbox by every real mail server.
+            # delivered to the same mailbox by every real mail server. Nor
+            # does the spelling of an international domain (see validators.py).
             errors["email"] = ALREADY_ADDED
         elif self.in_sandbox(sandbox).count() >= MAX_ADDRESSES:
             errors["email"] = LIST_FULL
@@ -53,7 +61,7 @@ class AddressManager(models.Manager):
                 # A savepoint, so a failed insert leaves the transaction usable.
                 with transaction.atomic():
                     address = self.create(
-                        sandbox=sandbox, email=posted(post_data, "email")
+                        sandbox=sandbox, email=stored_email(posted(post_data, "email"))
                     )
             except IntegrityError:
                 # The unique constraint is the last word if the lock is ever
@@ -66,7 +74,8 @@ class Address(models.Model):
     sandbox = models.ForeignKey(
         Sandbox, on_delete=models.CASCADE, related_name="email_addresses"
     )
-    # Kept as typed, so the list shows what the visitor entered.
+    # Kept as typed, so the list shows what the visitor entered (an
+    # international domain in its readable form: see validators.py).
     email = models.CharField(max_length=EMAIL_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 

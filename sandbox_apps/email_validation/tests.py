@@ -8,14 +8,18 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from sandbox_apps.models import Sandbox
-from sandbox_apps.validators import EMAIL_MAX_LENGTH, is_valid_email
+from sandbox_apps.validators import (
+    EMAIL_MAX_LENGTH,
+    NOT_VALID,
+    is_valid_email,
+    stored_email,
+)
 from tests.live_http import Browser, in_parallel
 
 from .models import (
     ALREADY_ADDED,
     LIST_FULL,
     MAX_ADDRESSES,
-    NOT_VALID,
     Address,
     AddressManager,
 )
@@ -56,7 +60,9 @@ def fill(sandbox, count, prefix="user"):
         "a\x00@b.com",
         "a@b_c.com",
         "a@b.c0m",
-        "ann@exämple.com",
+        "ann@xn--zz.com",  # punycode that spells nothing
+        "ann@exä..com",
+        "änn@example.com",  # only the domain may be international
     ],
 )
 def test_email_rule_rejects_what_is_not_an_address(value):
@@ -71,6 +77,9 @@ def test_email_rule_rejects_what_is_not_an_address(value):
         "ANN@EXAMPLE.COM",
         "o'brien@example.ie".replace("'", ""),
         "x_y%z-1@a-b.example.museum",
+        "ann@exämple.com",
+        "ann@xn--exmple-cua.com",
+        "ann@пример.рф",
     ],
 )
 def test_email_rule_accepts_addresses(value):
@@ -83,6 +92,20 @@ def test_email_rule_allows_254_characters_and_no_more():
     assert len(longest) == 254
     assert is_valid_email(longest)
     assert not is_valid_email("a" + longest)
+
+
+def test_the_254_character_cap_counts_the_domain_as_mail_carries_it():
+    # "ä" is one character typed, but "xn--...-cua" in the ASCII spelling.
+    typed = "a" * 236 + "@exämple.com"
+    assert len(typed) == 248
+    assert not is_valid_email(typed)
+
+
+@pytest.mark.parametrize(
+    "typed", ["ann@exämple.com", "ann@xn--exmple-cua.com", "ann@EXÄMPLE.com"]
+)
+def test_an_international_domain_is_stored_in_its_readable_form(typed):
+    assert stored_email(typed) == "ann@exämple.com"
 
 
 def test_email_rule_is_fast_on_a_hostile_input():
@@ -123,6 +146,16 @@ def test_the_same_address_twice_is_refused_whatever_the_case(sandbox):
     address, errors = Address.objects.add({"email": "ann@example.COM"}, sandbox)
     assert address is None
     assert errors == {"email": ALREADY_ADDED}
+    assert Address.objects.count() == 1
+
+
+def test_both_spellings_of_an_international_address_count_as_one(sandbox):
+    address, errors = Address.objects.add({"email": "ann@xn--exmple-cua.com"}, sandbox)
+    assert errors == {} and address.email == "ann@exämple.com"
+    assert Address.objects.add({"email": "ann@exämple.com"}, sandbox) == (
+        None,
+        {"email": ALREADY_ADDED},
+    )
     assert Address.objects.count() == 1
 
 
@@ -397,15 +430,15 @@ def test_parallel_submissions_cannot_pass_the_cap(live_server):
 
 
 def test_every_source_file_the_demo_lists_can_be_shown_in_a_lesson():
-    from lessons.rendering import resolve_source
+    from sandbox_apps import sources
     from sandbox_apps.registry import get_demo
 
     demo = get_demo("email-validation")
     assert demo.url == URL
     for path in demo.source_files:
-        assert resolve_source(path).code
-    assert "EMAIL_PATTERN" in resolve_source("validators.py").code
+        assert sources.excerpt(path).code
+    assert "EMAIL_PATTERN" in sources.excerpt("validators.py").code
     assert (
         "def validate"
-        in resolve_source("email_validation/models.py:AddressManager.validate").code
+        in sources.excerpt("email_validation/models.py:AddressManager.validate").code
     )

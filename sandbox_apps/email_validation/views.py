@@ -39,14 +39,22 @@ def index(request):
         status = 400  # Tell the browser too that the form was not accepted.
     else:
         status = 200
-    return show(request, "email_validation/_form.html", context, status=status)
+    template = "email_validation/page.html"
+    # Inside a lesson, htmx asks only for the part of the page it swaps.
+    if request.htmx:
+        template = "email_validation/_form.html"
+    return render(request, template, context, status=status)
 
 
 @require_GET
 def success(request):
     addresses = Address.objects.in_sandbox(current_sandbox(request))
     context = {"addresses": addresses, "limit": MAX_ADDRESSES}
-    return show(request, "email_validation/_success.html", context)
+    template = "email_validation/success.html"
+    # Inside a lesson, htmx asks only for the part of the page it swaps.
+    if request.htmx:
+        template = "email_validation/_success.html"
+    return render(request, template, context)
 
 
 @require_POST
@@ -70,9 +78,3 @@ def reset(request):
     Address.objects.in_sandbox(current_sandbox(request)).delete()
     messages.success(request, "Your list is empty again.")
     return redirect("email_validation:index")
-
-
-def show(request, fragment, context, status=200):
-    # Inside a lesson, htmx asks only for the part of the page it swaps.
-    template = fragment if request.htmx else "email_validation/page.html"
-    return render(request, template, {**context, "fragment": fragment}, status=status)

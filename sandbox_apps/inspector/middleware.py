@@ -4,6 +4,9 @@ Placed after SessionMiddleware (and last of all), so it sees the session
 before and after the view, every query and template the view caused, and
 the response before anyone outside adds to it. Requests outside /sandbox/
 pass straight through: the prefix test is the only work done for them.
+
+The work is elsewhere: ``recording`` makes the hop, ``chain`` keeps a
+redirect's hops for the request that follows, ``panel`` shows the chain.
 """
 
 from __future__ import annotations
@@ -11,57 +14,24 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-import sys
-import time
-from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
-from django.template.loader import render_to_string
-from django.urls import get_resolver, get_urlconf, reverse
-from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.urls import get_resolver, get_urlconf
 
 from sandbox_apps.middleware import SANDBOX_PREFIX
-from sandbox_apps.registry import demo_for_path
+from sandbox_apps.registry import SANDBOX_ROOT, demo_for_path
 from sandbox_apps.tenancy import SESSION_KEY as SANDBOX_TOKEN_KEY
 
-from . import sources
-from .recording import (
-    MISSING,
-    Recorder,
-    describe_queries,
-    error_details,
-    form_data,
-    install_template_hook,
-    recording,
-    secret_form_values,
-    session_changes,
-    shorten,
-    snapshot,
-)
+from . import chain, panel
+from .recording import Recording, install_template_hook
 
 logger = logging.getLogger("sandbox_apps.inspector")
 
-# A redirect's hop waits here for the request that follows the redirect.
-# Private: never part of any diff, never shown.
-PENDING_KEY = "_inspector"
-PENDING_SECONDS = 30
-PENDING_LIMIT = 4
 # Where the standalone page (sandbox_apps/standalone.html) wants the panel.
 STANDALONE_MARKER = b"<!-- courseware:inspector -->"
 STANDALONE_PREFIX = "inspector-standalone"
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
-
-
-class _Trace:
-    """What the middleware learns about one request while it runs."""
-
-    def __init__(self):
-        self.recorder = Recorder()
-        self.view_called = False
-        self.exception: BaseException | None = None
-        self.request_id = ""
 
 
 class InspectorMiddleware:
@@ -82,62 +52,47 @@ class InspectorMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         # Runs after every other middleware's process_view (this one is
         # last), so reaching it means nothing refused the request first.
-        trace = getattr(request, "_inspector_trace", None)
-        if trace is not None:
-            trace.view_called = True
+        run = getattr(request, "_inspector_run", None)
+        if run is not None:
+            run.view_called = True
 
     def process_exception(self, request, exception):
-        trace = getattr(request, "_inspector_trace", None)
-        if trace is None:
+        run = getattr(request, "_inspector_run", None)
+        if run is None:
             return None
-        trace.exception = exception
-        trace.recorder.stopped = True
         incoming = request.headers.get("X-Request-ID", "")
-        trace.request_id = (
+        request_id = (
             incoming if REQUEST_ID.fullmatch(incoming) else secrets.token_hex(6)
         )
+        run.failed(exception, request_id)
         # Django logs the traceback next; this line ties it to the id the
         # reader sees in the panel.
         logger.error(
             "Sandbox request %s failed: %s in %s",
-            trace.request_id,
+            request_id,
             type(exception).__name__,
             request.path,
         )
         return None
 
-    # --- One traced request ----------------------------------------------------
-
     def traced(self, request, demo):
-        trace = _Trace()
-        request._inspector_trace = trace
         session = getattr(request, "session", None)
-        pending = session.get(PENDING_KEY) if session is not None else None
-        before = MISSING
-        if session is not None and demo.session_key:
-            before = snapshot(session.get(demo.session_key, MISSING))
-        before_key = session.session_key if session is not None else None
-        before_token = session.get(SANDBOX_TOKEN_KEY) if session is not None else None
-
-        started = time.perf_counter()
-        with recording(trace.recorder):
-            response = self.get_response(request)
-        elapsed = time.perf_counter() - started
-
-        hop = self.hop(
-            request,
-            response,
-            demo,
-            trace,
-            session,
-            before,
-            before_key,
-            before_token,
-            elapsed,
+        run = Recording(
+            session=session,
+            session_key=demo.session_key,
+            code_root=SANDBOX_ROOT,
+            urls_module=demo.urls_module,
+            secret_session_keys=(SANDBOX_TOKEN_KEY,),
+            show_errors=settings.DEBUG,
         )
-        target = stage_prefix(request, demo)
+        run.view_called = False
+        request._inspector_run = run
+        with run:
+            response = self.get_response(request)
+        hop = run.hop(request, response)
 
-        earlier = take_pending(session, pending, target, request.get_full_path())
+        target = stage_prefix(request, demo)
+        hops = [*chain.take(session, target, request.get_full_path()), hop]
         redirected = (
             300 <= response.status_code < 400
             and response.status_code != 304
@@ -146,137 +101,25 @@ class InspectorMiddleware:
         if redirected and session is not None:
             # The browser follows the redirect at once; the next request
             # shows this hop and its own as one chain.
-            remember(session, target, response["Location"], [*earlier, hop])
+            chain.remember(session, target, response["Location"], hops)
             return response
-        chain = [*earlier, hop]
 
-        if request.htmx and trace.exception is not None and settings.DEBUG:
+        if request.htmx and run.exception is not None and settings.DEBUG:
             # Django's debug page is a whole document with inline scripts the
             # CSP blocks; the demo gets the site's short message instead, and
             # the panel says what failed.
             response = get_resolver(get_urlconf()).resolve_error_handler(500)(request)
-        if trace.request_id:
-            response["X-Request-ID"] = trace.request_id
+        if run.request_id:
+            response["X-Request-ID"] = run.request_id
 
         if request.htmx:
             if target:
-                append(
-                    response,
-                    render_to_string(
-                        "sandbox_apps/inspector/_oob.html",
-                        panel_context(target, chain, demo.title),
-                    ),
-                )
+                append(response, panel.render_oob(target, hops, demo.title))
         elif not response.streaming and response.get("Content-Type", "").startswith(
             "text/html"
         ):
-            inject(
-                response,
-                render_to_string(
-                    "sandbox_apps/inspector/_panel.html",
-                    panel_context(STANDALONE_PREFIX, chain, demo.title),
-                ),
-            )
+            inject(response, panel.render_panel(STANDALONE_PREFIX, hops, demo.title))
         return response
-
-    def hop(
-        self,
-        request,
-        response,
-        demo,
-        trace,
-        session,
-        before,
-        before_key,
-        before_token,
-        elapsed,
-    ) -> dict:
-        match = request.resolver_match
-        secret_values = {before_key, before_token, request.META.get("CSRF_COOKIE")}
-        if session is not None:
-            secret_values |= {session.session_key, session.get(SANDBOX_TOKEN_KEY)}
-        secret_values |= secret_form_values(request)
-        masked = frozenset(
-            value for value in secret_values if isinstance(value, str) and value
-        )
-
-        hop = {
-            "method": request.method,
-            "path": shorten(request.get_full_path(), 100),
-            "htmx": bool(request.htmx),
-            "status": response.status_code,
-            "reason": response.reason_phrase,
-            "location": shorten(response.get("Location", ""), 100)
-            if 300 <= response.status_code < 400
-            else "",
-            "ms": round(elapsed * 1000, 1),
-            "route": "",
-            "url_name": "",
-            "urls": None,
-            "arguments": [],
-            "view": "",
-            "view_spec": "",
-            "view_called": trace.view_called,
-            "data": form_data(request, masked),
-            "queries": describe_queries(
-                trace.recorder, masked, session_tables(session)
-            ),
-            "query_count": trace.recorder.query_count,
-            "query_ms": round(trace.recorder.query_seconds * 1000, 2),
-            "templates": [],
-            "builtin_templates": trace.recorder.builtin_templates,
-            "session": None,
-            "error": None,
-        }
-        if match is not None:
-            mount = f"sandbox/{demo.slug}/"
-            app_route = (
-                match.route[len(mount) :]
-                if match.route.startswith(mount)
-                else match.route
-            )
-            urls_module = sys.modules.get(demo.urls_module)
-            hop.update(
-                route=str(match.route),
-                url_name=match.view_name,
-                urls=sources.url_line(
-                    getattr(urls_module, "__file__", None), app_route, match.url_name
-                ),
-                arguments=arguments(match, masked),
-                view=sources.view_path(match.func),
-                view_spec=sources.view_spec(match.func),
-            )
-        for template in trace.recorder.templates:
-            path = sources.relative_path(template["file"]) if template["file"] else ""
-            hop["templates"].append(
-                {**{k: v for k, v in template.items() if k != "file"}, "spec": path}
-            )
-        if session is not None and demo.session_key:
-            after = snapshot(session.get(demo.session_key, MISSING))
-            hop["session"] = {
-                "key": demo.session_key,
-                "changes": session_changes(before, after),
-                "saved": response.status_code < 500,
-                "rotated": bool(
-                    before_key
-                    and session.session_key
-                    and before_key != session.session_key
-                ),
-            }
-        if trace.exception is not None:
-            if settings.DEBUG:
-                view_file = sources.view_file(match.func) if match is not None else None
-                hop["error"] = {
-                    **error_details(trace.exception, view_file),
-                    "request_id": trace.request_id,
-                }
-            else:
-                # Outside teaching mode the reader learns only that it failed.
-                hop["error"] = {"request_id": trace.request_id}
-        return hop
-
-
-# --- Helpers ---------------------------------------------------------------------
 
 
 def stage_prefix(request, demo) -> str:
@@ -286,142 +129,6 @@ def stage_prefix(request, demo) -> str:
     target = request.headers.get("HX-Target", "")
     match = re.fullmatch(rf"(demo-{re.escape(demo.slug)}-[0-9]{{1,4}})-stage", target)
     return match.group(1) if match else ""
-
-
-def session_tables(session) -> tuple[str, ...]:
-    model = getattr(session, "model", None)
-    if model is not None:
-        return (model._meta.db_table,)
-    return ("django_session",)
-
-
-def arguments(match, masked: frozenset[str]) -> list[dict]:
-    captured = (
-        match.captured_kwargs if match.captured_kwargs is not None else match.kwargs
-    )
-    found = [(str(index), value) for index, value in enumerate(match.args)]
-    found += list(captured.items())
-    return [
-        {
-            "name": name,
-            "text": ""
-            if isinstance(value, str) and value in masked
-            else shorten(repr(value)),
-            "masked": isinstance(value, str) and value in masked,
-            "type": type(value).__name__,
-        }
-        for name, value in found
-    ]
-
-
-def remember(session, target: str, location: str, hops: list[dict]) -> None:
-    """Keep a redirect's hops until the request that follows it arrives."""
-    parts = urlsplit(location)
-    follow = parts.path + (f"?{parts.query}" if parts.query else "")
-    now = time.time()
-    kept = [
-        entry
-        for entry in session.get(PENDING_KEY) or []
-        if isinstance(entry, dict)
-        and entry.get("target") != target
-        and now - entry.get("at", 0) < PENDING_SECONDS
-    ]
-    kept = kept[-(PENDING_LIMIT - 1) :]
-    # A redirect to a redirect keeps the chain growing, up to a point.
-    kept.append({"target": target, "follow": follow, "at": now, "hops": hops[-5:]})
-    session[PENDING_KEY] = kept
-
-
-def take_pending(session, pending, target: str, full_path: str) -> list[dict]:
-    """The hops that redirected here, removed from the session.
-
-    Other entries stay until their own request comes or they expire, so a
-    request that follows no redirect leaves the session untouched.
-    """
-    if not pending or session is None:
-        return []
-    hops: list[dict] = []
-    kept = []
-    now = time.time()
-    for entry in pending:
-        if not isinstance(entry, dict) or now - entry.get("at", 0) >= PENDING_SECONDS:
-            continue
-        if (
-            not hops
-            and entry.get("target") == target
-            and entry.get("follow") == full_path
-        ):
-            hops = list(entry.get("hops", []))
-        else:
-            kept.append(entry)
-    if not hops:
-        # Nothing followed a redirect here: leave the session as it was.
-        return []
-    if kept:
-        session[PENDING_KEY] = kept
-    else:
-        session.pop(PENDING_KEY, None)
-    return hops
-
-
-def summary(chain: list[dict]) -> str:
-    """The chain in one sentence, for the status line and screen readers."""
-    parts = [
-        f"{hop['method']} {hop['path']} answered {hop['status']} {hop['reason']}"
-        for hop in chain
-    ]
-    return ", then ".join(parts) + "."
-
-
-def present(hop: dict) -> dict:
-    """A hop plus links to the code its steps name, ready for the template."""
-    shown = dict(hop)
-    shown["status_class"] = f"{hop['status'] // 100}xx"
-    urls = hop.get("urls")
-    shown["urls_link"] = source_link(urls["spec"], urls["line"]) if urls else ""
-    shown["view_link"] = source_link(hop.get("view_spec", ""))
-    shown["templates"] = [
-        {**template, "link": source_link(template["spec"])}
-        for template in hop["templates"]
-    ]
-    error = hop.get("error") or {}
-    if error.get("file"):
-        # Shown at once: the failing line is what the reader needs next.
-        function = error.get("function", "")
-        spec = (
-            f"{error['file']}:{function}"
-            if function and "<" not in function
-            else error["file"]
-        )
-        # Pygments output with every value escaped, from a file under sandbox_apps/.
-        shown["error_html"] = mark_safe(
-            sources.block(spec, (error["line"],))
-            or sources.block(error["file"], (error["line"],))
-        )
-    return shown
-
-
-def source_link(spec: str, line: int | None = None) -> str:
-    if not spec:
-        return ""
-    query = {"spec": spec, "line": line} if line else {"spec": spec}
-    return f"{reverse('inspector_source')}?{urlencode(query)}"
-
-
-def panel_context(prefix: str, chain: list[dict], title: str) -> dict:
-    now = timezone.localtime()
-    return {
-        "prefix": prefix,
-        "title": title,
-        "chains": [
-            {
-                "hops": [present(hop) for hop in chain],
-                "summary": summary(chain),
-                "at": now,
-            }
-        ],
-        "summary": summary(chain),
-    }
 
 
 def append(response, html: str) -> None:

@@ -1,13 +1,48 @@
-"""Collecting what one sandbox request did, and hiding what must never show.
+"""Recording what one request did: a *hop*, as plain typed data.
 
-A ``Recorder`` is active only while a sandbox view runs (a context variable,
-so concurrent requests in threads or tasks never see each other's). While it
-is active it receives every SQL statement (``connection.execute_wrapper``)
-and every template render (a hook on Django's ``Template._render``, which
-returns at once when no recorder is active).
+Pure: it needs Django, not Django's request cycle, and nothing else from
+this site. The inspector's middleware uses it for every sandbox request,
+and the exercises use it with ``django.test.Client`` (also inside Pyodide
+in the learner's browser) to trace the learner's own app::
 
-Everything a hop keeps is plain JSON (strings, numbers, lists, dicts): a
-redirect's hop waits in the session for the request that follows it.
+    from sandbox_apps.inspector.recording import Recording
+
+    client = Client(raise_request_exception=False)
+    run = Recording(
+        session=client.session,          # the session as it is before
+        session_key="ninja_gold",        # the app's key in it, if any
+        code_root=Path("project"),       # specs are relative to this folder
+        urls_module="ninja_gold.urls",   # where the app's patterns are
+    )
+    with run:                            # starts recording SQL and templates
+        response = client.post("/process_money/", {"place": "farm"})
+    hop = run.hop(response.wsgi_request, response)
+    hop.status, hop.route, hop.view, hop.session.changes, hop.queries
+    hop.as_dict()                        # the same, JSON-ready
+
+``Recording(...)``
+    Starts nothing yet; snapshots the app's session value (``session`` may
+    be a session object or any mapping; None when there is none).
+``with run:``
+    While the block runs, every SQL statement and every template render in
+    this thread or task is recorded (a context variable, so concurrent
+    requests never see each other's). Exceptions pass through; one that
+    escapes is kept as the hop's error.
+``run.view_called = True``
+    Says the view was reached (the middleware knows; left alone, a hop
+    assumes so when the URL resolved).
+``run.failed(exception, request_id="")``
+    Says the request failed, when the exception does not escape the block
+    (a middleware's process_exception; ``response.exc_info`` from a client
+    with ``raise_request_exception=False`` is picked up by ``hop`` itself).
+``run.hop(request, response) -> Hop``
+    The finished record. Secrets never show in it: values of fields that
+    look like passwords or tokens (in the form, the query string and the
+    path), the session key before and after, the CSRF token, values of the
+    session entries named in ``secret_session_keys``, and password hashes.
+
+Every ``Hop`` field is a string, number, bool, list or another of the small
+records below, so a hop can be kept in a cache or sent as JSON.
 """
 
 from __future__ import annotations
@@ -17,28 +52,34 @@ import functools
 import json
 import linecache
 import re
+import sys
 import threading
 import traceback
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from contextvars import ContextVar
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from time import perf_counter
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import django
 from django.db import connections
 from django.template.loader_tags import ExtendsNode
 
-from sandbox_apps.registry import SANDBOX_ROOT
+from . import locations
+from .locations import UrlLine
 
 # How much of a request a hop keeps: enough to teach, never a memory problem.
 MAX_QUERIES = 50
 MAX_SQL_CHARS = 2000
 MAX_VALUE_CHARS = 80
+MAX_PATH_CHARS = 100
 MAX_FIELDS = 40
 MAX_TEMPLATES = 30
 
 # Django's own templates (form widgets and the like) are counted, not listed.
 DJANGO_ROOT = Path(django.__file__).resolve().parent
+INSPECTOR_ROOT = Path(__file__).resolve().parent
 
 # Form fields whose values never show: anything that looks like a password,
 # the CSRF token, and other obvious secrets.
@@ -48,6 +89,7 @@ SECRET_FIELD = re.compile(r"pass(word|wd)|secret|csrf|token", re.IGNORECASE)
 PASSWORD_HASH = re.compile(
     r"^(argon2|pbkdf2_sha256|pbkdf2_sha1|scrypt|bcrypt_sha256|bcrypt|sha1|md5|crypt|unsalted_\w+)\$"
 )
+HIDDEN = "hidden"
 
 _active: ContextVar[Recorder | None] = ContextVar(
     "courseware_inspector_recorder", default=None
@@ -63,6 +105,282 @@ def is_secret_field(name: str) -> bool:
     return bool(SECRET_FIELD.search(name))
 
 
+# --- The records ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Value:
+    """One SQL parameter: its repr, or masked."""
+
+    text: str
+    masked: bool = False
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One value the URL pattern captured and passed to the view."""
+
+    name: str
+    text: str
+    type: str
+    masked: bool = False
+
+
+@dataclass(frozen=True)
+class Field:
+    """One value the request carried: in the query string, the form, or a file."""
+
+    where: str  # "query", "form" or "file"
+    name: str
+    text: str
+    masked: bool = False
+
+
+@dataclass(frozen=True)
+class Query:
+    sql: str
+    params: list[Value]
+    rows: int  # for executemany: how many rows (params shows the first)
+    ms: float
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    how: str  # "rendered" (by the view), "extended" or "included"
+    by: str = ""  # for "extended": the template that extends it
+    keys: list[str] = field(default_factory=list)  # for "rendered": the view's context
+    spec: str = ""  # the file, relative to the code root ("" outside it)
+
+
+@dataclass(frozen=True)
+class SessionChange:
+    kind: str  # "added", "changed" or "removed"
+    name: str  # "" when the app's value is not a dict
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class SessionDiff:
+    key: str
+    changes: list[SessionChange]
+    saved: bool  # Django saves no session when the server fails
+    rotated: bool  # the session got a new key (login, logout)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a request failed. Only ``request_id`` is set when details are hidden."""
+
+    request_id: str = ""
+    type: str = ""
+    message: str = ""
+    file: str = ""  # a spec, relative to the code root
+    shown_file: str = ""  # the file as a reader names it
+    line: int = 0
+    function: str = ""
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class Hop:
+    """What one request did, from the path it asked for to the response."""
+
+    method: str
+    path: str
+    status: int
+    reason: str
+    location: str = ""  # where a redirect sends the browser
+    ms: float = 0.0
+    htmx: bool = False
+    route: str = ""
+    url_name: str = ""
+    urls: UrlLine | None = None
+    arguments: list[Argument] = field(default_factory=list)
+    view: str = ""  # "sandbox_apps.ninja_gold.views.index"
+    view_spec: str = ""  # "ninja_gold/views.py:index"
+    view_called: bool = False
+    data: list[Field] = field(default_factory=list)
+    queries: list[Query] = field(default_factory=list)
+    query_count: int = 0
+    query_ms: float = 0.0
+    templates: list[Template] = field(default_factory=list)
+    builtin_templates: int = 0
+    session: SessionDiff | None = None
+    error: Failure | None = None
+
+    @property
+    def status_class(self) -> str:
+        return f"{self.status // 100}xx"
+
+    @property
+    def redirected(self) -> bool:
+        return bool(self.location)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# --- Recording one request ----------------------------------------------------------
+
+
+class Recording:
+    """One request being recorded; see the module docstring for the steps."""
+
+    def __init__(
+        self,
+        *,
+        session=None,
+        session_key: str | None = None,
+        code_root: Path | None = None,
+        urls_module: str | None = None,
+        secret_session_keys: tuple[str, ...] = (),
+        show_errors: bool = True,
+    ):
+        self.recorder = Recorder()
+        self.session_key = session_key
+        self.code_root = code_root
+        self.urls_module = urls_module
+        self.show_errors = show_errors
+        self.view_called: bool | None = None
+        self.exception: BaseException | None = None
+        self.request_id = ""
+        self.seconds = 0.0
+        self.before = MISSING
+        if session is not None and session_key:
+            self.before = snapshot(session.get(session_key, MISSING))
+        self.before_key = getattr(session, "session_key", None)
+        self.secrets: set[str] = {self.before_key or ""}
+        for name in secret_session_keys:
+            if session is not None:
+                self.secrets.add(str(session.get(name, "")))
+        self.secret_session_keys = secret_session_keys
+        self._stack = ExitStack()
+        self._started = 0.0
+
+    def __enter__(self) -> Recording:
+        install_template_hook()
+        token = _active.set(self.recorder)
+        self._stack.callback(_active.reset, token)
+        for alias in connections:
+            self._stack.enter_context(
+                connections[alias].execute_wrapper(self.recorder.execute)
+            )
+        self._started = perf_counter()
+        return self
+
+    def __exit__(self, kind, exception, tb) -> None:
+        self.seconds = perf_counter() - self._started
+        self._stack.close()
+        if exception is not None and self.exception is None:
+            self.failed(exception)
+
+    def failed(self, exception: BaseException, request_id: str = "") -> None:
+        self.exception = exception
+        self.request_id = request_id
+        # What renders from now on is an error page, not the app.
+        self.recorder.stopped = True
+
+    def hop(self, request, response) -> Hop:
+        exc_info = getattr(response, "exc_info", None)
+        if self.exception is None and exc_info:
+            self.failed(exc_info[1])
+        session = getattr(request, "session", None)
+        masked = self._masked_values(request, session)
+        match = getattr(request, "resolver_match", None)
+        redirected = 300 <= response.status_code < 400
+        return Hop(
+            method=request.method,
+            path=masked_path(request.get_full_path(), masked),
+            status=response.status_code,
+            reason=response.reason_phrase,
+            location=masked_path(response.get("Location", ""), masked)
+            if redirected
+            else "",
+            ms=round(self.seconds * 1000, 1),
+            htmx=request.headers.get("HX-Request") == "true",
+            **self._route(match, masked),
+            view_called=self.view_called
+            if self.view_called is not None
+            else match is not None,
+            data=form_data(request, masked),
+            queries=describe_queries(self.recorder, masked, session_tables(session)),
+            query_count=self.recorder.query_count,
+            query_ms=round(self.recorder.query_seconds * 1000, 2),
+            templates=[
+                Template(name, how, by, keys, spec=self._spec(filename))
+                for name, how, by, keys, filename in self.recorder.templates
+            ],
+            builtin_templates=self.recorder.builtin_templates,
+            session=self._session_diff(session, response),
+            error=self._failure(match),
+        )
+
+    def _route(self, match, masked: frozenset[str]) -> dict:
+        """The hop's fields about the URL pattern and the view it named."""
+        if match is None:
+            # No pattern matched (a 404 before any view): nothing to name.
+            return {}
+        urls = None
+        if self.code_root is not None:
+            urls_file = getattr(
+                sys.modules.get(self.urls_module or ""), "__file__", None
+            )
+            urls = locations.url_line(
+                urls_file, str(match.route), match.url_name, self.code_root
+            )
+        return {
+            "route": str(match.route),
+            "url_name": match.view_name,
+            "urls": urls,
+            "arguments": arguments(match, masked),
+            "view": locations.view_path(match.func),
+            "view_spec": locations.view_spec(match.func, self.code_root)
+            if self.code_root is not None
+            else "",
+        }
+
+    def _masked_values(self, request, session) -> frozenset[str]:
+        found = set(self.secrets)
+        found.add(request.META.get("CSRF_COOKIE") or "")
+        if session is not None:
+            found.add(getattr(session, "session_key", None) or "")
+            for name in self.secret_session_keys:
+                found.add(str(session.get(name, "")))
+        found |= secret_form_values(request)
+        return frozenset(value for value in found if value)
+
+    def _spec(self, filename: str) -> str:
+        if not filename or self.code_root is None:
+            return ""
+        return locations.relative_path(filename, self.code_root)
+
+    def _session_diff(self, session, response) -> SessionDiff | None:
+        if session is None or not self.session_key:
+            return None
+        after_key = getattr(session, "session_key", None)
+        return SessionDiff(
+            key=self.session_key,
+            changes=session_changes(
+                self.before, snapshot(session.get(self.session_key, MISSING))
+            ),
+            saved=response.status_code < 500,
+            rotated=bool(
+                self.before_key and after_key and self.before_key != after_key
+            ),
+        )
+
+    def _failure(self, match) -> Failure | None:
+        if self.exception is None:
+            return None
+        if not self.show_errors:
+            # Outside teaching mode the reader learns only that it failed.
+            return Failure(request_id=self.request_id)
+        view_file = locations.view_file(match.func) if match is not None else None
+        return error_details(self.exception, self.code_root, view_file, self.request_id)
+
+
 class Recorder:
     """What one request ran: its SQL and its templates, in order."""
 
@@ -70,7 +388,8 @@ class Recorder:
         self.queries: list[tuple[str, object, bool, float]] = []
         self.query_count = 0
         self.query_seconds = 0.0
-        self.templates: list[dict] = []
+        # (name, how, by, context keys, file) for each template rendered.
+        self.templates: list[tuple[str, str, str, list[str], str]] = []
         self.builtin_templates = 0
         self._stack: list[tuple[str, bool]] = []
         # Set when the view raised: what renders next is Django's error page.
@@ -116,13 +435,13 @@ class Recorder:
             return render(template, context)
         if len(self.templates) < MAX_TEMPLATES:
             self.templates.append(
-                {
-                    "name": str(name),
-                    "how": how,
-                    "by": self._stack[-1][0] if how == "extended" else "",
-                    "keys": keys,
-                    "file": filename if isinstance(filename, str) else "",
-                }
+                (
+                    str(name),
+                    how,
+                    self._stack[-1][0] if how == "extended" else "",
+                    keys,
+                    filename if isinstance(filename, str) else "",
+                )
             )
         extends = any(isinstance(node, ExtendsNode) for node in template.nodelist)
         self._stack.append((str(name), extends))
@@ -154,10 +473,12 @@ def install_template_hook() -> None:
     Wraps whatever ``Template._render`` is at the time: Django's own, or the
     test runner's instrumented one (which the test client relies on).
     """
-    from django.template.base import Template
+    from django.template.base import Template as DjangoTemplate
 
+    if getattr(DjangoTemplate._render, "courseware_inspector", False):
+        return
     with _hook_lock:
-        inner = Template._render
+        inner = DjangoTemplate._render
         if getattr(inner, "courseware_inspector", False):
             return
 
@@ -168,46 +489,28 @@ def install_template_hook() -> None:
             return recorder.render_template(self, context, inner)
 
         _render.courseware_inspector = True
-        Template._render = _render
-
-
-@contextmanager
-def recording(recorder: Recorder):
-    """Make ``recorder`` see this request's SQL and templates, and nothing after."""
-    token = _active.set(recorder)
-    try:
-        with ExitStack() as stack:
-            for alias in connections:
-                stack.enter_context(
-                    connections[alias].execute_wrapper(recorder.execute)
-                )
-            yield recorder
-    finally:
-        _active.reset(token)
+        DjangoTemplate._render = _render
 
 
 # --- Turning what was recorded into plain, safe data -----------------------
 
 
-def describe_value(value, secrets: frozenset[str]) -> dict:
-    """One SQL parameter or form value, masked if it is a secret."""
+def describe_value(value, secrets: frozenset[str]) -> Value:
+    """One SQL parameter, masked if it is a secret."""
     if isinstance(value, str) and (value in secrets or PASSWORD_HASH.match(value)):
-        return {"masked": True, "text": ""}
+        return Value("", masked=True)
     if isinstance(value, bytes | bytearray | memoryview):
-        return {"masked": False, "text": f"<{len(value)} bytes>"}
+        return Value(f"<{len(value)} bytes>")
     if isinstance(value, str):
-        return {"masked": False, "text": shorten(repr(value))}
-    return {
-        "masked": False,
-        "text": shorten(
-            repr(value) if not hasattr(value, "isoformat") else value.isoformat()
-        ),
-    }
+        return Value(shorten(repr(value)))
+    return Value(
+        shorten(repr(value) if not hasattr(value, "isoformat") else value.isoformat())
+    )
 
 
 def describe_queries(
     recorder: Recorder, secrets: frozenset[str], hidden_tables: tuple[str, ...]
-) -> list[dict]:
+) -> list[Query]:
     queries = []
     for sql, params, many, elapsed in recorder.queries:
         sql = str(sql)
@@ -224,73 +527,69 @@ def describe_queries(
         else:
             values = list(params or [])
         described = [
-            {"masked": True, "text": ""} if hide_all else describe_value(value, secrets)
+            Value("", masked=True) if hide_all else describe_value(value, secrets)
             for value in values
         ]
         queries.append(
-            {
-                "sql": shorten(sql, MAX_SQL_CHARS),
-                "params": described,
-                "rows": rows,
-                "ms": round(elapsed * 1000, 2),
-            }
+            Query(
+                sql=shorten(sql, MAX_SQL_CHARS),
+                params=described,
+                rows=rows,
+                ms=round(elapsed * 1000, 2),
+            )
         )
     return queries
 
 
-def form_data(request, secrets: frozenset[str]) -> list[dict]:
+def form_data(request, secrets: frozenset[str]) -> list[Field]:
     """The query string and form fields the request carried, secrets masked."""
-    entries: list[dict] = []
+    entries: list[Field] = []
     sources = [("query", request.GET)]
+    files = {}
     if request.method == "POST":
         try:
             sources.append(("form", request.POST))
             files = request.FILES
         except Exception:  # noqa: BLE001 - a body Django refuses to parse is not the panel's problem
-            entries.append(
-                {
-                    "where": "form",
-                    "name": "",
-                    "masked": False,
-                    "text": "(the request body could not be read)",
-                }
-            )
-            files = {}
-    else:
-        files = {}
+            entries.append(Field("form", "", "(the request body could not be read)"))
     for where, data in sources:
         for name, values in data.lists():
             for value in values:
                 if len(entries) >= MAX_FIELDS:
                     return entries
                 if is_secret_field(name) or value in secrets:
-                    entries.append(
-                        {
-                            "where": where,
-                            "name": shorten(name),
-                            "masked": True,
-                            "text": "",
-                        }
-                    )
+                    entries.append(Field(where, shorten(name), "", masked=True))
                 else:
-                    entries.append(
-                        {
-                            "where": where,
-                            "name": shorten(name),
-                            "masked": False,
-                            "text": shorten(value),
-                        }
-                    )
+                    entries.append(Field(where, shorten(name), shorten(value)))
     for name, upload in files.items():
         entries.append(
-            {
-                "where": "file",
-                "name": shorten(name),
-                "masked": False,
-                "text": f"{shorten(str(upload.name))} ({upload.size} bytes)",
-            }
+            Field(
+                "file",
+                shorten(name),
+                f"{shorten(str(upload.name))} ({upload.size} bytes)",
+            )
         )
     return entries[:MAX_FIELDS]
+
+
+def masked_path(path: str, secrets: frozenset[str]) -> str:
+    """A path with its query string's secret values hidden, shortened to fit.
+
+    A careless form may send a password with GET: it must not show in the
+    path any more than in the data.
+    """
+    parts = urlsplit(path)
+    if not parts.query:
+        return shorten(path, MAX_PATH_CHARS)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = "&".join(
+        f"{quote(name)}={HIDDEN}"
+        if value and (is_secret_field(name) or value in secrets)
+        else f"{quote(name)}={quote(value)}"
+        for name, value in pairs
+    )
+    shown = parts._replace(query=query).geturl()
+    return shorten(shown, MAX_PATH_CHARS)
 
 
 def secret_form_values(request) -> set[str]:
@@ -330,7 +629,7 @@ def show(value) -> str:
     return shorten(text)
 
 
-def session_changes(before, after) -> list[dict]:
+def session_changes(before, after) -> list[SessionChange]:
     """Added, changed and removed entries of one app's session value.
 
     A dict is compared key by key (the usual shape: one dict per app);
@@ -342,71 +641,77 @@ def session_changes(before, after) -> list[dict]:
         changes = []
         for key, value in after.items():
             if key not in before:
-                changes.append(
-                    {
-                        "kind": "added",
-                        "name": str(key),
-                        "before": "",
-                        "after": show(value),
-                    }
-                )
+                changes.append(SessionChange("added", str(key), "", show(value)))
             elif before[key] != value:
                 changes.append(
-                    {
-                        "kind": "changed",
-                        "name": str(key),
-                        "before": show(before[key]),
-                        "after": show(value),
-                    }
+                    SessionChange("changed", str(key), show(before[key]), show(value))
                 )
         for key, value in before.items():
             if key not in after:
-                changes.append(
-                    {
-                        "kind": "removed",
-                        "name": str(key),
-                        "before": show(value),
-                        "after": "",
-                    }
-                )
+                changes.append(SessionChange("removed", str(key), show(value), ""))
         return changes
     if before is MISSING:
-        return [{"kind": "added", "name": "", "before": "", "after": show(after)}]
+        return [SessionChange("added", "", "", show(after))]
     if after is MISSING:
-        return [{"kind": "removed", "name": "", "before": show(before), "after": ""}]
+        return [SessionChange("removed", "", show(before), "")]
     if before != after:
-        return [
-            {
-                "kind": "changed",
-                "name": "",
-                "before": show(before),
-                "after": show(after),
-            }
-        ]
+        return [SessionChange("changed", "", show(before), show(after))]
     return []
+
+
+def session_tables(session) -> tuple[str, ...]:
+    """The tables that hold sessions: their statements carry every app's data."""
+    model = getattr(session, "model", None)
+    if model is not None:
+        return (model._meta.db_table,)
+    return ("django_session",)
+
+
+def arguments(match, masked: frozenset[str]) -> list[Argument]:
+    """What the URL pattern captured, as the view received it."""
+    captured = (
+        match.captured_kwargs if match.captured_kwargs is not None else match.kwargs
+    )
+    found = [(str(index), value) for index, value in enumerate(match.args)]
+    found += list(captured.items())
+    shown = []
+    for name, value in found:
+        if isinstance(value, str) and value in masked:
+            shown.append(Argument(name, "", type(value).__name__, masked=True))
+        else:
+            shown.append(Argument(name, shorten(repr(value)), type(value).__name__))
+    return shown
 
 
 # --- Errors ----------------------------------------------------------------------
 
 
-def error_details(exception: BaseException, view_file: str | None = None) -> dict:
-    """Where a sandbox view failed: the exception's type and message, the line.
+def error_details(
+    exception: BaseException,
+    code_root: Path | None,
+    view_file: str | None = None,
+    request_id: str = "",
+) -> Failure:
+    """Where a view failed: the exception's type and message, the line.
 
-    The line is the last frame inside sandbox_apps/ (the app's own code, not
-    Django's), which is where a reader should look; failing that, the last
-    frame in the view's own file.
+    The line is the last frame inside ``code_root`` (the app's own code, not
+    Django's, nor this inspector's), which is where a reader should look;
+    failing that, the last frame in the view's own file.
     """
-    root = SANDBOX_ROOT.resolve()
-    inspector = Path(__file__).resolve().parent
+    root = code_root.resolve() if code_root else None
     view_file = str(Path(view_file).resolve()) if view_file else None
     where = None
     for frame, line in traceback.walk_tb(exception.__traceback__):
         filename = frame.f_code.co_filename
-        if _is_inside(filename, root) and not _is_inside(filename, inspector):
+        if (
+            root is not None
+            and _is_inside(filename, root)
+            and not _is_inside(filename, INSPECTOR_ROOT)
+        ):
             path = Path(filename).resolve().relative_to(root).as_posix()
             where = (
                 path,
-                f"sandbox_apps/{path}",
+                f"{root.name}/{path}",
                 line,
                 frame.f_code.co_qualname,
                 filename,
@@ -417,25 +722,23 @@ def error_details(exception: BaseException, view_file: str | None = None) -> dic
             and str(Path(filename).resolve()) == view_file
         ):
             where = ("", Path(filename).name, line, frame.f_code.co_qualname, filename)
-    details = {
-        "type": type(exception).__qualname__,
-        "message": shorten(str(exception), 300),
-        "file": "",
-        "shown_file": "",
-        "line": 0,
-        "function": "",
-        "code": "",
-    }
-    if where:
-        path, shown, line, function, filename = where
-        details.update(
-            file=path,
-            shown_file=shown,
-            line=line,
-            function=function,
-            code=shorten(linecache.getline(filename, line).strip()),
+    if where is None:
+        return Failure(
+            request_id=request_id,
+            type=type(exception).__qualname__,
+            message=shorten(str(exception), 300),
         )
-    return details
+    path, shown, line, function, filename = where
+    return Failure(
+        request_id=request_id,
+        type=type(exception).__qualname__,
+        message=shorten(str(exception), 300),
+        file=path,
+        shown_file=shown,
+        line=line,
+        function=function,
+        code=shorten(linecache.getline(filename, line).strip()),
+    )
 
 
 @functools.lru_cache(maxsize=1024)

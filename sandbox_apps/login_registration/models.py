@@ -3,6 +3,8 @@
 The manager holds every rule. ``validate`` checks a registration form and
 reports every failing field at once; ``register`` and ``log_in`` are the
 two things the forms do. Views only carry data between HTTP and these.
+The defences a public login form needs (throttling, the timing defence,
+locking) are in hardening.py, so this file reads as the assignment does.
 
 These users are not Django's ``django.contrib.auth`` users: they live in
 their own table, inside one visitor's sandbox, and have no way into the
@@ -10,19 +12,26 @@ admin. Passwords are stored only as hashes made by Django's password
 hashers (Argon2 first, see PASSWORD_HASHERS in settings).
 """
 
-import math
 import re
 import unicodedata
-from datetime import date, timedelta
+from datetime import date
 
-from django.contrib.auth import hashers
+from django.contrib.auth import hashers, password_validation
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from sandbox_apps.models import Sandbox
 from sandbox_apps.tenancy import locked
-from sandbox_apps.validators import EMAIL_MAX_LENGTH, is_valid_email, posted
+from sandbox_apps.validators import (
+    EMAIL_MAX_LENGTH,
+    is_valid_email,
+    posted,
+    stored_email,
+)
+
+from . import hardening
 
 MAX_USERS = 20
 NAME_MIN_LENGTH = 2
@@ -30,9 +39,6 @@ NAME_MAX_LENGTH = 50
 PASSWORD_MIN_LENGTH = 8
 MINIMUM_AGE = 13
 OLDEST_AGE = 150
-# Five failed logins within five minutes, and the sandbox must wait.
-MAX_FAILED_LOGINS = 5
-FAILED_LOGIN_WINDOW = timedelta(minutes=5)
 
 # One or more letters, with single hyphens, apostrophes or spaces between
 # them: Zoë, Jean-Luc, O'Brien, Mary Ann. [^\W\d_] means "a word character
@@ -64,15 +70,6 @@ def clean_name(value: str) -> str:
     return unicodedata.normalize("NFC", value.strip())
 
 
-def wait_message(seconds: float) -> str:
-    minutes = math.ceil(seconds / 60)
-    if minutes <= 1:
-        wait = "1 minute"
-    else:
-        wait = f"{minutes} minutes"
-    return f"Too many failed logins in your sandbox. Try again in {wait}."
-
-
 class UserManager(models.Manager):
     def in_sandbox(self, sandbox):
         """This visitor's users. Every query starts from here."""
@@ -98,8 +95,6 @@ class UserManager(models.Manager):
         email = posted(post_data, "email")
         if not is_valid_email(email):
             errors["email"] = NOT_VALID
-        elif self.in_sandbox(sandbox).filter(email__iexact=email).exists():
-            errors["email"] = EMAIL_TAKEN
 
         # Passwords are taken exactly as typed: spaces can be part of one.
         password = post_data.get("password", "")
@@ -107,6 +102,19 @@ class UserManager(models.Manager):
             errors["password"] = (
                 f"Password must be at least {PASSWORD_MIN_LENGTH} characters."
             )
+        else:
+            # Django's validators (AUTH_PASSWORD_VALIDATORS in settings) refuse
+            # common passwords, all-digit ones, and ones too like the name or
+            # email, each with its own message.
+            someone = User(
+                first_name=posted(post_data, "first_name"),
+                last_name=posted(post_data, "last_name"),
+                email=email,
+            )
+            try:
+                password_validation.validate_password(password, user=someone)
+            except ValidationError as error:
+                errors["password"] = " ".join(error.messages)
         if post_data.get("confirm_password", "") != password:
             errors["confirm_password"] = "Passwords do not match."
 
@@ -114,7 +122,20 @@ class UserManager(models.Manager):
         if birthday_error:
             errors["birthday"] = birthday_error
 
-        if self.in_sandbox(sandbox).count() >= MAX_USERS:
+        errors.update(self.conflicts(post_data, sandbox))
+        return errors
+
+    def conflicts(self, post_data, sandbox) -> dict[str, str]:
+        """The checks other visitors' requests can change: email taken, sandbox full."""
+        errors = {}
+        email = posted(post_data, "email")
+        users = self.in_sandbox(sandbox)
+        if (
+            is_valid_email(email)
+            and users.filter(email__iexact=stored_email(email)).exists()
+        ):
+            errors["email"] = EMAIL_TAKEN
+        if users.count() >= MAX_USERS:
             errors["form"] = SANDBOX_FULL
         return errors
 
@@ -133,18 +154,25 @@ class UserManager(models.Manager):
             return f"Enter a birthday less than {OLDEST_AGE} years ago."
         return ""
 
-    def register(self, post_data, sandbox):
-        """Create a user from a registration form. Returns (user, {}) or (None, errors)."""
+    def register(self, post_data, sandbox, address: str):
+        """Create a user from a registration form. Returns (user, {}) or (None, errors).
+
+        ``address`` is the client's address (courseware/client.py): hashing
+        costs the server real work, so one address may only register so often.
+        """
         errors = self.validate(post_data, sandbox)
         if errors:
             return None, errors
+        refusal = hardening.count_registration(sandbox, address)
+        if refusal:
+            return None, {"throttled": refusal}
         # Hashing is slow on purpose (it is what makes stolen hashes hard to
-        # crack), so it happens before the lock, not while others wait.
+        # crack), so it happens outside any lock or transaction.
         password_hash = hashers.make_password(post_data["password"])
         with locked(sandbox):
             # Checked again under the lock: another request may have taken
             # the email or the last place since the first check.
-            errors = self.validate(post_data, sandbox)
+            errors = self.conflicts(post_data, sandbox)
             if errors:
                 return None, errors
             try:
@@ -153,7 +181,7 @@ class UserManager(models.Manager):
                         sandbox=sandbox,
                         first_name=clean_name(posted(post_data, "first_name")),
                         last_name=clean_name(posted(post_data, "last_name")),
-                        email=posted(post_data, "email"),
+                        email=stored_email(posted(post_data, "email")),
                         password=password_hash,
                         birthday=date.fromisoformat(posted(post_data, "birthday")),
                     )
@@ -162,7 +190,7 @@ class UserManager(models.Manager):
                 return None, {"email": EMAIL_TAKEN}
         return user, {}
 
-    def log_in(self, post_data, sandbox):
+    def log_in(self, post_data, sandbox, address: str):
         """Check a login form. Returns (user, {}) or (None, errors)."""
         email = posted(post_data, "email")
         password = post_data.get("password", "")
@@ -174,23 +202,16 @@ class UserManager(models.Manager):
         if errors:
             return None, errors
 
-        # The throttle comes before any hashing: refusing must cost nothing.
-        # The attempt is counted before the password is checked, so attempts
-        # sent at the same moment cannot all slip in before one is counted.
-        with locked(sandbox):
-            retry_at = LoginAttempt.objects.retry_at(sandbox)
-            if retry_at is not None:
-                seconds_left = (retry_at - timezone.now()).total_seconds()
-                return None, {"throttled": wait_message(seconds_left)}
-            attempt = LoginAttempt.objects.record(sandbox)
-
-        user = self.in_sandbox(sandbox).filter(email__iexact=email).first()
-        if user is None:
-            # Hash anyway, so an unknown email takes as long to refuse as a
-            # wrong password and the timing tells nothing either.
-            hashers.make_password(password)
-            return None, {"form": LOGIN_FAILED}
-        if not user.check_password(password):
+        # Refused before any hashing when this sandbox or this address has
+        # failed too often (hardening.py).
+        attempt, refusal = hardening.count_login(sandbox, address)
+        if refusal:
+            return None, {"throttled": refusal}
+        user = (
+            self.in_sandbox(sandbox).filter(email__iexact=stored_email(email)).first()
+        )
+        if not hardening.password_matches(user, password):
+            # One message whether the email is unknown or the password wrong.
             return None, {"form": LOGIN_FAILED}
         # Only failures count against the limit.
         attempt.delete()
@@ -234,41 +255,25 @@ class User(models.Model):
         return hashers.check_password(raw_password, self.password, setter=upgrade)
 
 
-class LoginAttemptManager(models.Manager):
-    def retry_at(self, sandbox, now=None):
-        """When this sandbox may try to log in again, or None if it may now."""
-        now = now or timezone.now()
-        recent = self.filter(
-            sandbox=sandbox, attempted_at__gt=now - FAILED_LOGIN_WINDOW
-        )
-        times = list(
-            recent.order_by("-attempted_at").values_list("attempted_at", flat=True)[
-                :MAX_FAILED_LOGINS
-            ]
-        )
-        if len(times) < MAX_FAILED_LOGINS:
-            return None
-        # Allowed again once the oldest of those failures leaves the window.
-        return times[-1] + FAILED_LOGIN_WINDOW
-
-    def record(self, sandbox):
-        # Failures older than the window no longer matter; drop them so the
-        # table stays as small as the rule needs.
-        self.filter(
-            sandbox=sandbox, attempted_at__lte=timezone.now() - FAILED_LOGIN_WINDOW
-        ).delete()
-        return self.create(sandbox=sandbox)
-
-
 class LoginAttempt(models.Model):
-    """A login that failed (or is being checked right now) in one sandbox."""
+    """A try that costs a password hash: a login (kept only if it failed) or a registration."""
+
+    LOGIN = "login"
+    REGISTRATION = "registration"
 
     sandbox = models.ForeignKey(
         Sandbox, on_delete=models.CASCADE, related_name="login_attempts"
     )
+    # The client's address (courseware/client.py), for the per-address limit.
+    address = models.CharField(max_length=64, default="", db_index=True)
+    kind = models.CharField(
+        max_length=12,
+        choices=[(LOGIN, "Login"), (REGISTRATION, "Registration")],
+        default=LOGIN,
+    )
     attempted_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    objects = LoginAttemptManager()
+    objects = hardening.AttemptManager()
 
     def __str__(self):
-        return f"Login attempt at {self.attempted_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.get_kind_display()} attempt at {self.attempted_at:%Y-%m-%d %H:%M:%S}"

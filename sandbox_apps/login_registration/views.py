@@ -8,9 +8,11 @@ only for a logged-in visitor; logging out forgets the id again.
 """
 
 from django.contrib import messages
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from courseware.client import client_address
 from sandbox_apps.tenancy import current_sandbox
 
 from .models import MAX_USERS, LoginAttempt, User
@@ -27,11 +29,16 @@ def index(request):
 
 @require_POST
 def register(request):
-    user, errors = User.objects.register(request.POST, current_sandbox(request))
+    user, errors = User.objects.register(
+        request.POST, current_sandbox(request), client_address(request)
+    )
     if errors:
         # Typed values go back into the form; the passwords never do.
         return show_forms(
-            request, register_errors=errors, register_values=request.POST, status=400
+            request,
+            register_errors=errors,
+            register_values=request.POST,
+            status=error_status(errors),
         )
     remember_login(request, user, "registered")
     return redirect("login_registration:success")  # Post/Redirect/Get
@@ -39,14 +46,15 @@ def register(request):
 
 @require_POST
 def login(request):
-    user, errors = User.objects.log_in(request.POST, current_sandbox(request))
+    user, errors = User.objects.log_in(
+        request.POST, current_sandbox(request), client_address(request)
+    )
     if errors:
-        if "throttled" in errors:
-            status = 429  # Too Many Requests
-        else:
-            status = 400
         return show_forms(
-            request, login_errors=errors, login_values=request.POST, status=status
+            request,
+            login_errors=errors,
+            login_values=request.POST,
+            status=error_status(errors),
         )
     remember_login(request, user, "logged in")
     return redirect("login_registration:success")
@@ -67,6 +75,10 @@ def logout(request):
     # Only this app's login is forgotten: request.session.flush() would also
     # wipe every other demo's state and the visitor's sandbox.
     request.session.pop(SESSION_KEY, None)
+    # A new session key and CSRF token, as at login: nothing learnt or left
+    # open while logged in (a key, a form in another tab) works afterwards.
+    request.session.cycle_key()
+    rotate_token(request)
     messages.success(request, "You are logged out.")
     return redirect("login_registration:index")
 
@@ -85,7 +97,16 @@ def remember_login(request, user, action):
     # A new session key at login: a key someone learnt before (planted in a
     # link, seen over a shoulder) is worthless after it. The data is kept.
     request.session.cycle_key()
+    # A new CSRF token too: a form left open in another tab before the
+    # login cannot post as the logged-in visitor.
+    rotate_token(request)
     request.session[SESSION_KEY] = {"user_id": user.pk, "action": action}
+
+
+def error_status(errors):
+    if "throttled" in errors:
+        return 429  # Too Many Requests
+    return 400
 
 
 def logged_in_user(request):

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 
 from sandbox_apps.registry import Demo
 
+from .game import SESSION_KEY
+
 
 class NinjaGoldConfig(AppConfig):
     name = "sandbox_apps.ninja_gold"
@@ -18,5 +20,5 @@ class NinjaGoldConfig(AppConfig):
             "ninja_gold/templates/ninja_gold/_game.html",
             "ninja_gold/templates/ninja_gold/page.html",
         ),
-        session_key="ninja_gold",
+        session_key=SESSION_KEY,
     )

@@ -1,7 +1,7 @@
 """Ninja Gold's rules, kept apart from HTTP so they can be read and tested alone.
 
 A ninja visits places to earn gold (or, at the casino, to lose it). The goal
-is 500 gold in at most 15 moves. The whole game is one small dict stored
+is 250 gold in at most 15 moves. The whole game is one small dict stored
 under one session key, newest log entry first:
 
     request.session["ninja_gold"] == {
@@ -23,7 +23,11 @@ from typing import NamedTuple
 from django.utils import timezone
 
 SESSION_KEY = "ninja_gold"
-GOAL = 500
+# Won by about one game in four to five played well (22.5% with the best use
+# of the casino) and rarely by farming alone (2.2%), computed exactly over
+# the payout table. The classic 500 cannot be won: the farm pays at most
+# 300 in 15 moves, and the casino gets there about once in 600,000 games.
+GOAL = 250
 MAX_MOVES = 15
 # The log is capped so the session cannot grow without limit. The move count
 # is kept apart from the log, so it stays exact even if old entries are dropped.
@@ -52,7 +56,10 @@ def new_game() -> dict:
 
 
 def load(session) -> dict:
-    """This visitor's game, or a new one if there is none (or it is damaged)."""
+    """A copy of this visitor's game, or a new one if there is none (or it is damaged).
+
+    A copy, so changing it changes nothing stored until ``save`` is called.
+    """
     state = session.get(SESSION_KEY)
     if not isinstance(state, dict):
         return new_game()
@@ -62,14 +69,12 @@ def load(session) -> dict:
         return new_game()
     if not isinstance(state.get("log"), list):
         return new_game()
-    return state
+    return {"gold": state["gold"], "moves": state["moves"], "log": list(state["log"])}
 
 
 def save(session, state: dict) -> None:
-    # load() hands out the very dict stored in the session, and the game
-    # changes it in place. Django cannot see changes inside a stored dict,
-    # only assignments to the session itself, so without this line the
-    # session would not be saved and the move would be lost.
+    # Assigning the key (rather than editing the dict inside the session)
+    # is what tells Django the session changed and must be saved.
     session[SESSION_KEY] = state
 
 

@@ -4,6 +4,7 @@ The parallel-request invariant (16 POSTs on one session against a real
 server) is in tests/test_session_write_lock.py.
 """
 
+import itertools
 import json
 import random
 import re
@@ -42,6 +43,16 @@ def play(state, place, times):
 def test_a_new_game_has_no_gold_no_moves_and_an_empty_log():
     assert game.new_game() == {"gold": 0, "moves": 0, "log": []}
     assert game.load(FakeSession()) == game.new_game()
+
+
+def test_load_hands_out_a_copy_that_changes_nothing_until_saved():
+    session = FakeSession(ninja_gold={"gold": 5, "moves": 1, "log": [{"move": 1}]})
+    state = game.load(session)
+    game.visit(state, "farm")
+    state["log"].append({"move": 0})
+    assert session["ninja_gold"] == {"gold": 5, "moves": 1, "log": [{"move": 1}]}
+    game.save(session, state)
+    assert session["ninja_gold"]["moves"] == 2
 
 
 @pytest.mark.parametrize(
@@ -111,29 +122,29 @@ def test_the_game_state_survives_a_json_round_trip():
 def test_reaching_the_goal_wins(monkeypatch):
     monkeypatch.setattr(game, "earn", always_pay({"casino": 50}))
     state = game.new_game()
-    play(state, "casino", 9)
-    assert state["gold"] == 450 and game.outcome(state) == ""
+    play(state, "casino", 4)
+    assert state["gold"] == 200 and game.outcome(state) == ""
     game.visit(state, "casino")
-    assert state["gold"] == 500 and game.outcome(state) == "won"
+    assert state["gold"] == 250 and game.outcome(state) == "won"
 
 
 def test_reaching_the_goal_on_the_fifteenth_move_still_wins(monkeypatch):
-    monkeypatch.setattr(game, "earn", always_pay({"farm": 20, "casino": 50}))
+    monkeypatch.setattr(game, "earn", always_pay({"farm": 16, "casino": 26}))
     state = game.new_game()
-    play(state, "farm", 14)  # 280
-    monkeypatch.setattr(game, "earn", always_pay({"casino": 220}))
+    play(state, "farm", 14)  # 224
+    assert game.outcome(state) == ""
     game.visit(state, "casino")
-    assert state["moves"] == 15 and state["gold"] == 500
+    assert state["moves"] == 15 and state["gold"] == 250
     assert game.outcome(state) == "won"
 
 
 def test_fifteen_moves_without_the_goal_loses(monkeypatch):
-    monkeypatch.setattr(game, "earn", always_pay({"farm": 20}))
+    monkeypatch.setattr(game, "earn", always_pay({"farm": 16}))
     state = game.new_game()
     play(state, "farm", 14)
     assert game.outcome(state) == ""
     game.visit(state, "farm")
-    assert state["moves"] == 15 and state["gold"] == 300
+    assert state["moves"] == 15 and state["gold"] == 240
     assert game.outcome(state) == "lost" and game.is_over(state)
 
 
@@ -277,17 +288,17 @@ def test_a_win_shows_the_message_disables_the_places_and_offers_a_new_game(
     client, monkeypatch
 ):
     monkeypatch.setattr(game, "earn", always_pay({"casino": 50}))
-    for _ in range(10):
+    for _ in range(5):
         client.post(PROCESS, {"place": "casino"})
     html = client.get(URL).content.decode()
-    assert "You won!" in html and "500 gold in 10 moves" in html
+    assert "You won!" in html and "250 gold in 5 moves" in html
     assert html.count(" disabled>") == 4
     assert "New game" in html
 
 
 @pytest.mark.django_db
 def test_a_loss_shows_the_message_and_further_moves_change_nothing(client, monkeypatch):
-    monkeypatch.setattr(game, "earn", always_pay({"farm": 20}))
+    monkeypatch.setattr(game, "earn", always_pay({"farm": 16}))
     for _ in range(15):
         client.post(PROCESS, {"place": "farm"})
     before = stored(client)
@@ -295,7 +306,7 @@ def test_a_loss_shows_the_message_and_further_moves_change_nothing(client, monke
     assert response.status_code == 302
     assert stored(client) == before and before["moves"] == 15
     html = client.get(URL).content.decode()
-    assert "Out of moves." in html and "the goal was 500" in html
+    assert "Out of moves." in html and "the goal was 250" in html
     assert html.count(" disabled>") == 4 and "New game" in html
 
 
@@ -486,11 +497,51 @@ def test_junk_htmx_headers_never_cause_a_500(client, headers):
 
 
 def test_the_code_lessons_show_resolves():
-    from lessons.rendering import resolve_source
+    from sandbox_apps import sources
     from sandbox_apps.registry import get_demo
 
     for path in get_demo("ninja-gold").source_files:
-        assert resolve_source(path).code
-    excerpt = resolve_source("ninja_gold/views.py:process_money")
+        assert sources.excerpt(path).code
+    excerpt = sources.excerpt("ninja_gold/views.py:process_money")
     assert excerpt.code.startswith("@require_POST\ndef process_money(request):")
     assert "redirect(" in excerpt.code
+
+
+def chance_to_win(places) -> float:
+    """The exact chance of reaching the goal, always choosing the best of ``places``.
+
+    Worked backwards from the last move over every amount of gold a game
+    can hold, each place paying each amount of its range with equal chance
+    (as ``earn`` does). ``chances[i]`` is the chance to win from
+    ``lowest + i`` gold with the moves still left.
+    """
+    ranges = [game.PLACES[place] for place in places]
+    lowest = min(0, min(low for low, _ in ranges) * game.MAX_MOVES)
+    highest = game.GOAL + max(high for _, high in ranges)
+    golds = range(lowest, highest + 1)
+    chances = [1.0 if gold >= game.GOAL else 0.0 for gold in golds]
+    for _ in range(game.MAX_MOVES):
+        # Prefix sums: the average over a range of next positions in O(1).
+        sums = list(itertools.accumulate(chances, initial=0.0))
+        chances = [
+            1.0
+            if gold >= game.GOAL
+            else max(
+                average(sums, gold + low - lowest, gold + high - lowest)
+                for low, high in ranges
+            )
+            for gold in golds
+        ]
+    return chances[-lowest]
+
+
+def average(sums, first, last):
+    """The mean of the values from index ``first`` to ``last`` (clamped: unreachable ends)."""
+    count = last - first + 1
+    first, last = max(first, 0), min(last, len(sums) - 2)
+    return (sums[last + 1] - sums[first]) / count
+
+
+def test_the_goal_is_won_by_one_game_in_four_or_five_played_well_rarely_by_farming():
+    assert round(chance_to_win(game.PLACES), 3) == 0.225
+    assert round(chance_to_win(["farm"]), 3) == 0.022

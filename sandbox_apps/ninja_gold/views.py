@@ -31,8 +31,10 @@ def index(request):
         "goal": game.GOAL,
         "max_moves": game.MAX_MOVES,
     }
+    template = "ninja_gold/page.html"
     # Inside a lesson, htmx asks only for the part of the page it swaps.
-    template = "ninja_gold/_game.html" if request.htmx else "ninja_gold/page.html"
+    if request.htmx:
+        template = "ninja_gold/_game.html"
     return render(request, template, context)
 
 

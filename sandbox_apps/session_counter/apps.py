@@ -2,6 +2,8 @@ from django.apps import AppConfig
 
 from sandbox_apps.registry import Demo
 
+from .counter import SESSION_KEY
+
 
 class SessionCounterConfig(AppConfig):
     name = "sandbox_apps.session_counter"
@@ -18,5 +20,5 @@ class SessionCounterConfig(AppConfig):
             "session_counter/forms.py",
             "session_counter/templates/session_counter/_counter.html",
         ),
-        session_key="session_counter",
+        session_key=SESSION_KEY,
     )

@@ -51,6 +51,15 @@ def test_page_counts_visits_and_shows_both_halves_of_the_session(client):
 
 
 @pytest.mark.django_db
+def test_the_cookie_is_named_as_the_settings_name_it(client, settings):
+    settings.SESSION_COOKIE_NAME = "courseware_session"
+    client.get(URL)  # a first visit's key is made only when the session is saved
+    html = client.get(URL).content.decode()
+    key = client.cookies["courseware_session"].value
+    assert f"<code>courseware_session=••••••••{key[-4:]}</code>" in html
+
+
+@pytest.mark.django_db
 def test_htmx_request_gets_only_the_fragment_with_the_right_headers(htmx_client):
     response = htmx_client.get(URL)
     html = response.content.decode()

@@ -8,6 +8,7 @@ the key your browser holds, and the data the server holds for it.
 
 import json
 
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -48,7 +49,7 @@ def show(request, state, note, form, status=200):
         "visits": state["visits"],
         "note": note,
         "form": form,
-        "cookie_name": "sessionid",
+        "cookie_name": settings.SESSION_COOKIE_NAME,
         "masked_key": mask(request.session.session_key),
         "server_data": json.dumps(
             request.session.get(counter.SESSION_KEY, {}), indent=2
@@ -56,10 +57,10 @@ def show(request, state, note, form, status=200):
         "smallest": counter.SMALLEST_ADD,
         "largest": counter.LARGEST_ADD,
     }
+    template = "session_counter/page.html"
     # Inside a lesson, htmx asks only for the part of the page it swaps.
-    template = (
-        "session_counter/_counter.html" if request.htmx else "session_counter/page.html"
-    )
+    if request.htmx:
+        template = "session_counter/_counter.html"
     return render(request, template, context, status=status)
 
 

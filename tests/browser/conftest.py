@@ -14,9 +14,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest  # noqa: E402
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from django.conf import settings  # noqa: E402
-
-from lessons.content import sync  # noqa: E402
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 PHONE = {"width": 360, "height": 740}
@@ -61,10 +58,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
+def site(live_server, transactional_db, course):
     """The live server's base URL, with the real course loaded."""
-    report = sync(settings.COURSEWARE_CONTENT_DIR)
-    assert not report.errors, report.errors
     return live_server.url
 
 

@@ -5,6 +5,8 @@ from playwright.sync_api import expect
 
 from .conftest import screenshot
 
+pytestmark = pytest.mark.usefixtures("quick_passwords")
+
 
 @pytest.fixture
 def editor(page, site, django_user_model):

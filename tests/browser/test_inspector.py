@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
 from .conftest import assert_accessible, screenshot
@@ -118,25 +117,10 @@ def test_standalone_page_shows_the_chain_under_the_app(page, site):
     assert_accessible(page, "standalone page with the inspector")
 
 
-@pytest.mark.skipif(
-    not apps.is_installed("sandbox_apps.ninja_gold"),
-    reason="Ninja Gold is not installed in this branch",
-)
 def test_ninja_gold_click_shows_route_view_gold_change_and_redirect(page, site):
     from lessons.models import Lesson
 
-    lesson = next(
-        (item for item in Lesson.objects.all() if "ninja-gold" in item.demos), None
-    )
-    if lesson is None:
-        # Until the course embeds it, a lesson made for this test does.
-        lesson = Lesson.objects.create(
-            slug="inspector-ninja-gold",
-            title="Ninja Gold",
-            summary="Play it.",
-            order=999,
-            body="## Play\n\n/// demo | ninja-gold\n///\n",
-        )
+    lesson = next(item for item in Lesson.objects.all() if "ninja-gold" in item.demos)
     page.goto(site + lesson.get_absolute_url())
     stage = page.locator('.demo-stage[data-demo="ninja-gold"]').first
     stage.scroll_into_view_if_needed()
@@ -156,3 +140,18 @@ def test_ninja_gold_click_shows_route_view_gold_change_and_redirect(page, site):
     ).to_be_visible()
     expect(hops.nth(1)).to_contain_text("GET /sandbox/ninja-gold/")
     assert_accessible(page, "Ninja Gold with the inspector open")
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_marked_source_line_passes_contrast_in_both_themes(page, site, theme):
+    page.emulate_media(color_scheme=theme)
+    page.goto(site + LESSON_WITH_COUNTER)
+    stage = page.locator("#demo-session-counter-1-stage")
+    stage.scroll_into_view_if_needed()
+    panel = panel_of(page, "session-counter")
+    expect(newest_chain(panel)).to_contain_text("GET /sandbox/session-counter/")
+
+    newest_chain(panel).get_by_text("urls.py, line 8").click()
+    marked = newest_chain(panel).locator(".highlight .hll")
+    expect(marked).to_contain_text("views.index")
+    assert_accessible(page, f"{theme} theme, a marked line of urls.py open")

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from sandbox_apps.models import Sandbox
 
@@ -18,8 +18,12 @@ class Command(BaseCommand):
     def handle(self, *args, days=None, dry_run=False, **options):
         days = settings.COURSEWARE_SANDBOX_MAX_IDLE_DAYS if days is None else days
         if days < 1:
-            self.stderr.write("--days must be at least 1.")
-            return
+            # 0 would delete every sandbox, including the ones in use right
+            # now: refuse, and exit non-zero so a cron job's log shows it.
+            raise CommandError(
+                f"--days must be at least 1 (got {days}); a sandbox in use "
+                "today is never purged."
+            )
         idle = Sandbox.objects.idle_for(days)
         count = idle.count()
         if dry_run:

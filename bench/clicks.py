@@ -1,0 +1,374 @@
+"""Benchmark: what a sandbox click costs, and whether logins stall others.
+
+Starts gunicorn with production settings (2 sync workers by default, the
+inspector on) on a throwaway SQLite database, or on the database named by
+--database-url, and measures with wrk:
+
+1. Clicks: a Ninja Gold POST as an embedded demo sends it (session and CSRF
+   cookies, X-CSRFToken, HX-Request, HX-Target), one session per wrk
+   connection, every 14th POST a New game so the game never ends; against
+   the hello-world view in the same run. Reports p99 latency and the
+   server's CPU time per request (the workers' user+system time from /proc
+   divided by the requests served). Goals: p99 <= 2x hello, CPU <= 3x.
+2. A login flood: --flood connections post wrong passwords to the login
+   demo without pause (each one hashes with Argon2; the throttles are
+   raised so every try is hashed), while other visitors click Ninja Gold
+   and read a lesson. Reports their p50/p99 quiet and during the flood.
+3. A one-visitor flood: 64 connections click Ninja Gold on ONE session,
+   so they queue on its lock, while other visitors read a lesson. Reports
+   the lesson's p50/p99 quiet and during, and how the flood was answered
+   (the queue and wait bounds turn the excess into 429s).
+
+    .venv/bin/python bench/clicks.py
+    .venv/bin/python bench/clicks.py --duration 20 --rounds 3
+
+Ratios, not absolute numbers, are what to compare between machines.
+Needs wrk (Debian: apt-get install wrk).
+"""
+
+import argparse
+import http.client
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from common import (
+    manage,
+    production_env,
+    require_wrk,
+    run_wrk,
+    start_gunicorn,
+    wait_until_up,
+)
+
+PORT = 8110
+NINJA = "/sandbox/ninja-gold/"
+STAGE = "demo-ninja-gold-1-stage"
+LOGIN = "/sandbox/login-registration/"
+LESSON = "/lessons/sessions/"
+
+# One session per connection (wrk gives each thread its connections; the
+# benchmark runs one connection per thread), handed over in setup().
+CLICK_SCRIPT = """
+local sessions = {%(sessions)s}
+local counter = 0
+local moves = 0
+
+function setup(thread)
+  counter = counter + 1
+  local session = sessions[((counter - 1) %% #sessions) + 1]
+  thread:set("cookie", session[1])
+  thread:set("token", session[2])
+end
+
+function init(args)
+  wrk.headers["Cookie"] = cookie
+  wrk.headers["X-CSRFToken"] = token
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  wrk.headers["HX-Request"] = "true"
+  wrk.headers["HX-Target"] = "%(stage)s"
+end
+
+function request()
+  moves = moves + 1
+  if moves %% 15 == 0 then
+    return wrk.format("POST", "%(path)sreset/", nil, "")
+  end
+  return wrk.format("POST", "%(path)sprocess_money/", nil, "place=farm")
+end
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--duration", type=int, default=10, help="seconds per run")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternating runs; the median counts"
+    )
+    parser.add_argument(
+        "--flood", type=int, default=2, help="connections posting logins at once"
+    )
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+
+    require_wrk()
+    with tempfile.TemporaryDirectory() as tmp:
+        extra = {
+            "COURSEWARE_BENCH": "1",
+            "COURSEWARE_INSPECTOR": "1",
+            # The flood's 400s would fill the output with "Bad Request" lines.
+            "COURSEWARE_LOG_LEVEL": "ERROR",
+            # Every flood login must really hash: no throttle refuses it early.
+            "COURSEWARE_LOGIN_FAILURES_PER_SANDBOX": "1000000000",
+            "COURSEWARE_LOGIN_FAILURES_PER_ADDRESS": "1000000000",
+        }
+        if args.database_url:
+            extra["DATABASE_URL"] = args.database_url
+        env = production_env(tmp, **extra)
+        manage(
+            env,
+            ["migrate", "-v0"],
+            ["collectstatic", "--no-input", "-v0"],
+            ["sync_content"],
+        )
+        server = start_gunicorn(env, PORT, args.workers)
+        base = f"http://127.0.0.1:{PORT}"
+        try:
+            wait_until_up(base + "/bench/hello/")
+            click_script = write_click_script(tmp, base, args.connections)
+            clicks(base, server.pid, click_script, args)
+            login_flood(base, click_script, args)
+            one_visitor_flood(base, tmp, args)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+
+
+# --- 1. Clicks against hello ----------------------------------------------------
+
+
+def clicks(base, master_pid, click_script, args):
+    runs = {"hello": [], "Ninja Gold POST": []}
+    for _ in range(args.rounds):
+        for label in runs:
+            if label == "hello":
+                wrk_args = [base + "/bench/hello/"]
+            else:
+                wrk_args = ["-s", click_script, base + NINJA]
+            cpu_before = server_cpu_seconds(master_pid)
+            rate, p50, p99, errors = run_wrk(
+                [f"-t{args.connections}", f"-c{args.connections}",
+                 f"-d{args.duration}s", *wrk_args]
+            )  # fmt: skip
+            cpu = server_cpu_seconds(master_pid) - cpu_before
+            requests = rate * args.duration
+            runs[label].append((rate, p50, p99, cpu / requests * 1000, errors))
+
+    print(
+        f"\nClicks: {args.workers} gunicorn workers, {args.connections} connections "
+        f"(one session each), inspector on, {args.duration} s per run, "
+        f"median of {args.rounds} rounds\n"
+    )
+    print(
+        f"| {'request':<16} | {'req/s':>7} | {'p50 ms':>7} | {'p99 ms':>7} | {'CPU ms/req':>10} |"
+    )
+    print(f"|{'-' * 18}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 12}|")
+    medians = {}
+    for label, measured in runs.items():
+        rate, p50, p99, cpu = (median([m[i] for m in measured]) for i in range(4))
+        errors = sum(m[4] for m in measured)
+        medians[label] = (p99, cpu)
+        note = f"  ({errors} unexpected statuses)" if errors else ""
+        print(
+            f"| {label:<16} | {rate:>7.0f} | {p50:>7.2f} | {p99:>7.2f} | {cpu:>10.2f} |{note}"
+        )
+    hello, post = medians["hello"], medians["Ninja Gold POST"]
+    print(
+        f"\nNinja Gold POST vs hello: p99 {post[0] / hello[0]:.2f}x (goal <= 2x), "
+        f"CPU {post[1] / hello[1]:.2f}x (goal <= 3x)"
+    )
+
+
+def server_cpu_seconds(master_pid):
+    """User + system CPU time of the gunicorn master and its workers."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        pid = int(stat.parent.name)
+        # After ")": state, ppid, ... utime is field 14 of stat, stime 15.
+        if pid == master_pid or int(fields[1]) == master_pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+# --- 2. Other visitors during a login flood ---------------------------------------
+
+
+def login_flood(base, click_script, args):
+    lesson_args = [
+        f"-t{args.connections}",
+        f"-c{args.connections}",
+        f"-d{args.duration}s",
+    ]
+    quiet = {
+        "Ninja Gold POST": run_wrk([*lesson_args, "-s", click_script, base + NINJA]),
+        "lesson page": run_wrk([*lesson_args, base + LESSON]),
+    }
+    stop = threading.Event()
+    counts = {}
+    flooders = [
+        threading.Thread(target=flood, args=(base, stop, counts, n))
+        for n in range(args.flood)
+    ]
+    for thread in flooders:
+        thread.start()
+    try:
+        busy = {
+            "Ninja Gold POST": run_wrk(
+                [*lesson_args, "-s", click_script, base + NINJA]
+            ),
+            "lesson page": run_wrk([*lesson_args, base + LESSON]),
+        }
+    finally:
+        stop.set()
+        for thread in flooders:
+            thread.join(timeout=60)
+    statuses = {}
+    for per_thread in counts.values():
+        for status, count in per_thread.items():
+            statuses[status] = statuses.get(status, 0) + count
+
+    print(
+        f"\nLogin flood: {args.flood} connections posting wrong passwords "
+        f"(answers: {dict(sorted(statuses.items()))}), "
+        f"{args.connections} other connections, {args.duration} s per run\n"
+    )
+    print(
+        f"| {'request':<16} | {'quiet p50':>9} | {'quiet p99':>9} | {'flood p50':>9} | {'flood p99':>9} | {'errors':>6} |"
+    )
+    print(f"|{'-' * 18}|{'-' * 11}|{'-' * 11}|{'-' * 11}|{'-' * 11}|{'-' * 8}|")
+    for label in quiet:
+        q, b = quiet[label], busy[label]
+        print(
+            f"| {label:<16} | {q[1]:>9.2f} | {q[2]:>9.2f} | {b[1]:>9.2f} | {b[2]:>9.2f} | {b[3]:>6} |"
+        )
+
+
+def one_visitor_flood(base, tmp, args):
+    lesson_args = [
+        f"-t{args.connections}",
+        f"-c{args.connections}",
+        f"-d{args.duration}s",
+    ]
+    quiet = run_wrk([*lesson_args, base + LESSON])
+    script = write_click_script(tmp, base, 1, "one-visitor.lua")
+    flooding = subprocess.Popen(
+        ["wrk", "-t4", "-c64", f"-d{args.duration + 4}s", "-s", script, base + NINJA],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        busy = run_wrk([*lesson_args, base + LESSON])
+    finally:
+        report = flooding.communicate(timeout=args.duration + 60)[0]
+    served = re.search(r"(\d+) requests in", report)
+    refused = re.search(r"Non-2xx or 3xx responses: (\d+)", report)
+    print(
+        f"\nOne-visitor flood: 64 connections on one session "
+        f"({served[1] if served else '?'} requests, "
+        f"{refused[1] if refused else 0} refused with 429), "
+        f"{args.connections} other connections reading a lesson\n"
+    )
+    print(
+        f"| {'request':<16} | {'quiet p50':>9} | {'quiet p99':>9} | {'flood p50':>9} | {'flood p99':>9} |"
+    )
+    print(f"|{'-' * 18}|{'-' * 11}|{'-' * 11}|{'-' * 11}|{'-' * 11}|")
+    print(
+        f"| {'lesson page':<16} | {quiet[1]:>9.2f} | {quiet[2]:>9.2f} | {busy[1]:>9.2f} | {busy[2]:>9.2f} |"
+    )
+
+
+def flood(base, stop, counts, index):
+    """Post wrong passwords from one fresh visitor, as fast as answers come."""
+    cookie, token = new_session(base, LOGIN)
+    body = b"email=zoe%40example.com&password=wrong+horse"
+    counts[index] = {}
+    while not stop.is_set():
+        request = urllib.request.Request(
+            base + LOGIN + "login/",
+            data=body,
+            headers={
+                "Cookie": cookie,
+                "X-CSRFToken": token,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        counts[index][status] = counts[index].get(status, 0) + 1
+
+
+# --- Helpers -------------------------------------------------------------------------
+
+
+def new_session(base, path):
+    """A visitor's cookies and CSRF token: a visit to a demo's page, then its Reset.
+
+    The Reset (a POST) gives the visitor a stored session, as a real
+    visitor's has. Production cookies are marked Secure, so they are read
+    from the headers rather than through a cookie jar that would refuse them
+    over plain HTTP.
+    """
+    cookies = {}
+    remember(cookies, fetch(base, "GET", path, {}))
+    headers = {"Cookie": header(cookies), "X-CSRFToken": cookies["csrftoken"]}
+    remember(cookies, fetch(base, "POST", path + "reset/", headers))
+    if "sessionid" not in cookies:
+        raise SystemExit(f"No session cookie from {path}reset/")
+    return header(cookies), cookies["csrftoken"]
+
+
+def fetch(base, method, path, headers):
+    """One request, redirects not followed (their Set-Cookie matters here)."""
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=30)
+    connection.request(
+        method, path, body=b"" if method == "POST" else None, headers=headers
+    )
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
+
+
+def remember(cookies, response):
+    for line in response.headers.get_all("Set-Cookie") or []:
+        name, value = line.split(";", 1)[0].split("=", 1)
+        cookies[name] = value
+
+
+def header(cookies):
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def write_click_script(tmp, base, count, name="clicks.lua"):
+    sessions = []
+    for _ in range(count):
+        cookie, token = new_session(base, NINJA)
+        sessions.append(f'{{"{cookie}", "{token}"}}')
+    script = CLICK_SCRIPT % {
+        "sessions": ", ".join(sessions),
+        "stage": STAGE,
+        "path": NINJA,
+    }
+    path = Path(tmp) / name
+    path.write_text(script)
+    return str(path)
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+if __name__ == "__main__":
+    main()

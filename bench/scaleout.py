@@ -1,0 +1,439 @@
+"""Scale-out drill: the deployment of deploy/README.md, broken on purpose.
+
+Starts PostgreSQL, Redis, two app servers (gunicorn with
+deploy/gunicorn.conf.py) and nginx (deploy/nginx.conf) on loopback ports,
+has visitors play Ninja Gold and readers read lessons through nginx, and
+meanwhile:
+
+1. kills one app server mid-game (SIGKILL, as a machine dies), restarts it;
+2. rolls out by reloading both servers one after the other (gunicorn HUP);
+3. restarts Redis from a snapshot taken minutes... well, seconds earlier;
+4. hangs Redis (SIGSTOP) for a few seconds;
+5. stops PostgreSQL for 10 s.
+
+Then it prints what was lost. The goal: 0 moves lost, 0 moves applied
+twice, 0 failed lesson GETs, and every failed POST was one the visitor saw
+(a 502/500 the demo shows with "Try again"; the retry sends the same
+Idempotency-Key). Finally, unless --quick, wrk measures the throughput of
+two app servers against one for a lesson page and a sandbox POST.
+
+    .venv/bin/python bench/scaleout.py           # the full drill, ~3 minutes
+    .venv/bin/python bench/scaleout.py --quick   # the drills only (the test suite runs this)
+
+Needs Debian's postgresql, redis-server and nginx (and wrk without --quick).
+"""
+
+import argparse
+import http.client
+import json
+import random
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+from cluster import Gunicorn, Nginx, Postgres, Redis, missing
+from common import manage, production_env, run_wrk
+
+LESSONS = ["/", "/lessons/sessions/", "/lessons/views/", "/lessons/welcome/"]
+MOVES_PER_GAME = 12  # farm pays at most 20: 12 moves never reach the goal.
+
+
+class Visitor:
+    """A browser, reduced to what the drill needs: cookies and htmx headers."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method, path, form=None, headers=None):
+        body = urlencode(form) if form is not None else None
+        sent = {
+            "Host": f"127.0.0.1:{self.port}",
+            "HX-Request": "true",
+            **(headers or {}),
+        }
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+            sent["X-CSRFToken"] = self.cookies.get("csrftoken", "")
+            sent["Origin"] = f"https://127.0.0.1:{self.port}"
+        # Long enough for any answer the proxy would still give: a request
+        # that times out here counts as failed.
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection.request(method, path, body=body, headers=sent)
+            response = connection.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            return 0, repr(error).encode()
+        finally:
+            connection.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";")[0]
+        return response.status, data
+
+
+@dataclass
+class Tally:
+    clicks: int = 0
+    failed_posts: int = 0
+    refused_posts: int = 0
+    moves_lost: int = 0
+    moves_doubled: int = 0
+    games: int = 0
+    lesson_gets: int = 0
+    slowest_get: float = 0.0
+    failed_gets: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, **counts):
+        with self.lock:
+            for name, value in counts.items():
+                setattr(self, name, getattr(self, name) + value)
+
+
+def moves_on_board(visitor: Visitor) -> int | None:
+    status, body = visitor.request("GET", "/sandbox/ninja-gold/")
+    match = re.search(rb'class="gold-moves"[^>]*>\s*(\d+)', body)
+    return int(match.group(1)) if status == 200 and match else None
+
+
+def send_until_applied(visitor: Visitor, path: str, form: dict, tally: Tally) -> None:
+    """POST, and on a failure do what the demo offers: try again, same key."""
+    key = uuid.uuid4().hex
+    while True:
+        status, _ = visitor.request("POST", path, form, {"Idempotency-Key": key})
+        if status == 302:
+            return
+        if 400 <= status < 500:
+            tally.add(refused_posts=1)
+            return
+        # 0 (connection lost), 502 (nginx: server died), 500/503 (the
+        # database is away): the demo shows it and offers "Try again".
+        tally.add(failed_posts=1)
+        time.sleep(0.3)
+
+
+def player(port: int, tally: Tally, stop: threading.Event) -> None:
+    visitor = Visitor(port)
+    while moves_on_board(visitor) is None and not stop.is_set():
+        time.sleep(0.3)
+    while not stop.is_set():
+        send_until_applied(visitor, "/sandbox/ninja-gold/reset/", {}, tally)
+        for _ in range(MOVES_PER_GAME):
+            send_until_applied(
+                visitor, "/sandbox/ninja-gold/process_money/", {"place": "farm"}, tally
+            )
+            tally.add(clicks=1)
+            time.sleep(random.uniform(0.05, 0.25))
+        board = None
+        while board is None:
+            board = moves_on_board(visitor)
+            if board is None:
+                time.sleep(0.3)
+        tally.add(
+            games=1,
+            moves_lost=max(0, MOVES_PER_GAME - board),
+            moves_doubled=max(0, board - MOVES_PER_GAME),
+        )
+
+
+def reader(port: int, tally: Tally, stop: threading.Event, phase: list) -> None:
+    visitor = Visitor(port)
+    while not stop.is_set():
+        path = random.choice(LESSONS)
+        started = time.monotonic()
+        status, body = visitor.request("GET", path, headers={"HX-Request": "false"})
+        took = time.monotonic() - started
+        tally.add(lesson_gets=1)
+        with tally.lock:
+            tally.slowest_get = max(tally.slowest_get, took)
+        if status != 200:
+            with tally.lock:
+                tally.failed_gets.append((phase[0], path, status, body[:80]))
+        time.sleep(0.02)
+
+
+def direct_lesson_gets(servers, seconds: float) -> tuple[int, list]:
+    """Lesson GETs straight to each app server (no nginx cache): (ok, failures)."""
+    ok, failed = 0, []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for server in servers:
+            path = random.choice(LESSONS)
+            status, _ = Visitor(server.port).request(
+                "GET",
+                path,
+                headers={"HX-Request": "false", "X-Forwarded-Proto": "https"},
+            )
+            if status == 200:
+                ok += 1
+            else:
+                failed.append((server.name, path, status))
+        time.sleep(0.05)
+    return ok, failed
+
+
+def drill(args) -> dict:
+    tmp = tempfile.mkdtemp(prefix="scaleout-", dir=args.tmp)
+    postgres = Postgres(tmp).start()
+    redis = Redis(tmp).start()
+    env = production_env(
+        tmp,
+        DATABASE_URL=postgres.url,
+        REDIS_URL=redis.url,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        # On, as in production: the proxy's X-Forwarded-Proto must keep
+        # Django from redirecting (a loop on 301 if it did not).
+        DJANGO_SECURE_SSL_REDIRECT="1",
+        COURSEWARE_INSPECTOR="1",
+    )
+    servers, nginx, threads = [], None, []
+    stop = threading.Event()
+    tally = Tally()
+    phase = ["start"]
+    report = {}
+    try:
+        manage(env, ["migrate", "-v0"], ["collectstatic", "--no-input", "-v0"])
+        manage(env, ["sync_content"])
+        log = open(Path(tmp) / "gunicorn.log", "w")  # noqa: SIM115
+        servers = [
+            Gunicorn(env, workers=2, name=name, log=log).start(wait=False)
+            for name in ("A", "B")
+        ]
+        for server in servers:
+            server.wait_until_ready()
+        nginx = Nginx(tmp, [s.port for s in servers], Path(tmp) / "static").start()
+        for _ in range(args.players):
+            threads.append(
+                threading.Thread(target=player, args=(nginx.port, tally, stop))
+            )
+        for _ in range(2):
+            threads.append(
+                threading.Thread(target=reader, args=(nginx.port, tally, stop, phase))
+            )
+        for thread in threads:
+            thread.start()
+        report["proxy checks"] = proxy_checks(nginx.port)
+
+        def step(name, seconds):
+            phase[0] = name
+            print(f"  {name}", flush=True)
+            time.sleep(seconds)
+
+        step("playing", 3)
+        redis.snapshot()
+        step("after the Redis snapshot", 3)
+
+        phase[0] = "server A killed"
+        print("  server A killed mid-game", flush=True)
+        servers[0].kill()
+        time.sleep(3)
+        servers[0] = Gunicorn(
+            env, workers=2, name="A", log=log, port=nginx.upstreams[0]
+        ).start()
+        step("server A back", 2)
+
+        phase[0] = "rolling reload"
+        print("  rolling reload: HUP A, then B", flush=True)
+        for server in servers:
+            server.reload()
+            time.sleep(4)
+
+        phase[0] = "Redis restarted from its snapshot"
+        print("  Redis killed and restarted from its snapshot", flush=True)
+        redis.crash()
+        redis.start()
+        step("after the Redis restart", 3)
+
+        phase[0] = "Redis hung"
+        print("  Redis hung (SIGSTOP) for 4 s", flush=True)
+        redis.hang()
+        time.sleep(4)
+        redis.resume()
+        step("Redis resumed", 2)
+
+        phase[0] = "PostgreSQL down"
+        print("  PostgreSQL stopped for 10 s", flush=True)
+        # Every worker has served these pages once before the outage.
+        direct_lesson_gets(servers, 3)
+        postgres.stop()
+        ok, failed = direct_lesson_gets(servers, 10)
+        postgres.start()
+        report["direct lesson GETs while PostgreSQL was down"] = {
+            "ok": ok,
+            "failed": len(failed),
+            "failures": failed[:5],
+        }
+        step("PostgreSQL back", 4)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+        report.update(
+            {
+                "games finished": tally.games,
+                "clicks": tally.clicks,
+                "moves lost": tally.moves_lost,
+                "moves applied twice": tally.moves_doubled,
+                "failed POSTs (shown in the demo, retried)": tally.failed_posts,
+                "refused POSTs (4xx)": tally.refused_posts,
+                "lesson GETs through nginx": tally.lesson_gets,
+                "failed lesson GETs": len(tally.failed_gets),
+                "slowest lesson GET (s)": round(tally.slowest_get, 2),
+                "failed lesson GETs by phase": phase_counts(tally.failed_gets),
+                "first failed lesson GETs": [
+                    f"{p} {path} {status} {body!r}"
+                    for p, path, status, body in tally.failed_gets[:5]
+                ],
+            }
+        )
+        if args.throughput and nginx:
+            report["throughput"] = throughput(env, servers, nginx, tmp)
+        if nginx:
+            nginx.stop()
+        for server in servers:
+            server.stop()
+        redis.stop()
+        postgres.stop()
+        if args.keep:
+            print(f"Logs kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return report
+
+
+def proxy_checks(port: int) -> dict:
+    """What the shipped nginx config must get right, seen from a browser."""
+    visitor = Visitor(port)
+    home, _ = visitor.request("GET", "/", headers={"HX-Request": "false"})
+    visitor.request("GET", "/sandbox/session-counter/")
+    # A form POST whose Origin is the address the browser used: CSRF passes.
+    post, _ = visitor.request("POST", "/sandbox/session-counter/add/", {"amount": "1"})
+    # 4 MB: over client_max_body_size, refused by nginx before any worker.
+    big, _ = visitor.request(
+        "POST", "/sandbox/email-validation/", {"x": "a" * 4_000_000}
+    )
+    return {
+        "home through HTTPS proxy (200, no redirect loop)": home,
+        "POST with the browser's Origin (302, not 403)": post,
+        "4 MB POST (413)": big,
+    }
+
+
+def phase_counts(failures) -> dict:
+    counts = {}
+    for name, *_ in failures:
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+GET_SCRIPT = """
+counter = 0
+request = function()
+  counter = counter + 1
+  -- A new query string each time: nginx's page cache cannot answer it, so
+  -- every request reaches an app server.
+  return wrk.format("GET", "/lessons/sessions/?n=" .. counter, {["Host"] = "127.0.0.1:%d"})
+end
+"""
+
+POST_SCRIPT = """
+sessions = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  local s = sessions[(counter %% #sessions) + 1]
+  return wrk.format("POST", "/sandbox/session-counter/add/", {
+    ["Host"] = "127.0.0.1:%d",
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "sessionid=" .. s[1] .. "; csrftoken=" .. s[2],
+    ["X-CSRFToken"] = s[2],
+    ["Origin"] = "https://127.0.0.1:%d",
+    ["HX-Request"] = "true",
+  }, "amount=1")
+end
+"""
+
+
+def throughput(env, servers, nginx, tmp) -> dict:
+    """wrk through nginx with two app servers, then with one."""
+    results = {}
+    for count in (2, 1):
+        if count == 1:
+            servers[1].stop()
+        time.sleep(2)
+        visitors = []
+        for _ in range(32):
+            visitor = Visitor(nginx.port)
+            visitor.request("GET", "/sandbox/session-counter/")
+            visitors.append(visitor)
+        rows = ", ".join(
+            f'{{"{v.cookies["sessionid"]}", "{v.cookies["csrftoken"]}"}}'
+            for v in visitors
+        )
+        script = Path(tmp) / "post.lua"
+        script.write_text(POST_SCRIPT % (rows, nginx.port, nginx.port))
+        get_script = Path(tmp) / "get.lua"
+        get_script.write_text(GET_SCRIPT % nginx.port)
+        base = f"http://127.0.0.1:{nginx.port}"
+        lesson = run_wrk(["-t2", "-c16", "-d8s", "-s", str(get_script), base])
+        post = run_wrk(["-t2", "-c16", "-d8s", "-s", str(script), base])
+        results[f"{count} app server(s)"] = {
+            "lesson page req/s (through Django)": round(lesson[0]),
+            "sandbox POST req/s": round(post[0]),
+            "errors": lesson[3] + post[3],
+        }
+    two, one = results["2 app server(s)"], results["1 app server(s)"]
+    results["2 vs 1"] = {
+        "lesson page": round(
+            two["lesson page req/s (through Django)"]
+            / max(1, one["lesson page req/s (through Django)"]),
+            2,
+        ),
+        "sandbox POST": round(
+            two["sandbox POST req/s"] / max(1, one["sandbox POST req/s"]), 2
+        ),
+    }
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="drills only, no wrk")
+    parser.add_argument("--players", type=int, default=6)
+    parser.add_argument("--tmp", default=None, help="folder for the servers' data")
+    parser.add_argument("--keep", action="store_true", help="keep data and logs")
+    args = parser.parse_args()
+    args.throughput = not args.quick
+    absent = missing() + ([] if args.quick or shutil.which("wrk") else ["wrk"])
+    if absent:
+        sys.exit(f"Needs Debian's {', '.join(absent)}.")
+    report = drill(args)
+    print(json.dumps(report, indent=2))
+    ok = (
+        report["moves lost"] == 0
+        and report["moves applied twice"] == 0
+        and report["failed lesson GETs"] == 0
+        and report["refused POSTs (4xx)"] == 0
+        and report["direct lesson GETs while PostgreSQL was down"]["failed"] == 0
+        and report["games finished"] > 0
+        and list(report["proxy checks"].values()) == [200, 302, 413]
+    )
+    print("PASS: nothing lost" if ok else "FAIL: see above")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,9 @@
+"""The WSGI entry point, for serving the project with a real web server."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+
+application = get_wsgi_application()

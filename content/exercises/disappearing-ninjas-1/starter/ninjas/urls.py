@@ -1,0 +1,5 @@
+app_name = "ninjas"
+
+urlpatterns = [
+    # Add the two routes here.
+]

@@ -1,0 +1,1 @@
+# Write index(request) and all_ninjas(request) here.

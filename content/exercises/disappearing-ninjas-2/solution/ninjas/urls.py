@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ninjas"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("ninjas/", views.all_ninjas, name="all"),
+    # One route for every colour: the view decides who answers.
+    path("ninjas/<str:color>/", views.ninja, name="ninja"),
+]

@@ -1,0 +1,48 @@
+"""Ninja Gold: the game lives in the session, and every move is a POST that redirects."""
+
+import random
+
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+# What one visit to each place pays, both ends included.
+PLACES = {
+    "farm": (10, 20),
+    "cave": (5, 10),
+    "house": (2, 5),
+    "casino": (-50, 50),
+}
+
+
+@require_GET
+def index(request):
+    # A new visitor has no "gold" in their session yet: get() gives 0 then.
+    gold = request.session.get("gold", 0)
+    context = {
+        "gold": gold,
+        "places": PLACES,
+    }
+    return render(request, "ninja_gold/index.html", context)
+
+
+@require_POST
+def process_money(request):
+    place = request.POST.get("place", "")
+    # Only the page's own buttons send a place; anything else changes nothing.
+    if place not in PLACES:
+        return HttpResponseBadRequest(
+            "Choose one of the places: farm, cave, house, casino."
+        )
+    low, high = PLACES[place]
+    amount = random.randint(low, high)
+    # Assigning to request.session is what tells Django to save it.
+    request.session["gold"] = request.session.get("gold", 0) + amount
+    request.session["moves"] = request.session.get("moves", 0) + 1
+    return redirect("ninja_gold:index")  # Post/Redirect/Get
+
+
+@require_POST
+def reset(request):
+    # Step 3 starts a new game here.
+    return redirect("ninja_gold:index")

@@ -1,0 +1,44 @@
+"""A new worker answers the home and the first lessons before its first visitor."""
+
+import pytest
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
+
+from courseware.warmup import warm_up
+from lessons.models import Lesson
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    # As Django's test client does: a real handler closes the database
+    # connection after each request, which would end the test transaction.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_warm_up_answers_the_home_and_the_first_lessons(settings):
+    settings.COURSEWARE_WARM_PAGES = 2
+    for order in range(3):
+        Lesson.objects.create(
+            slug=f"l{order}", title=f"L{order}", summary=".", order=order, body="Hi."
+        )
+    answered = warm_up(WSGIHandler())
+    assert answered == [
+        ("/", "200 OK"),
+        ("/lessons/l0/", "200 OK"),
+        ("/lessons/l1/", "200 OK"),
+    ]
+
+
+def test_warm_up_never_stops_a_worker_from_starting(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database away")
+
+    monkeypatch.setattr("courseware.warmup.warm_paths", broken)
+    assert warm_up(WSGIHandler()) == []

@@ -1,0 +1,12 @@
+"""Cache headers for the exercises' runtime files, which WhiteNoise serves."""
+
+import re
+
+# static/exercises/build/pyodide-<version>/... and django-<version>.tar: a new
+# version is a new name, so a name's bytes never change.
+VERSIONED = re.compile(r"/exercises/build/(pyodide-[\d.]+/|django-[\d.]+\.tar$)")
+
+
+def add_headers(headers, path: str, url: str) -> None:
+    if VERSIONED.search(url):
+        headers["Cache-Control"] = "public, max-age=31536000, immutable"

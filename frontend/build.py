@@ -1,0 +1,248 @@
+"""Build the exercises' browser runtime into static/exercises/build/ (git-ignored).
+
+Called by ``./dev setup|serve|test``. It makes three things, all from pinned,
+checksum-verified sources and nothing from a CDN at run time:
+
+- ``editor.js``: CodeMirror 6 and fflate, bundled by esbuild from npm
+  (versions and integrity hashes in frontend/package-lock.json).
+- ``pyodide/``: the Python interpreter compiled to WebAssembly, copied from
+  the ``pyodide`` npm package (same lock).
+- ``django-<version>.tar``: Django's wheel from PyPI, at the version and
+  sha256 of requirements/dev.lock, trimmed to what the exercises use in the
+  browser (no translations, no admin, no other database backends).
+
+Nothing is redone when the inputs have not changed since the last build, so
+the second run costs a few milliseconds.
+"""
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+FRONTEND = Path(__file__).resolve().parent
+ROOT = FRONTEND.parent
+OUT = ROOT / "static" / "exercises" / "build"
+LOCK = ROOT / "requirements" / "dev.lock"
+STAMP = OUT / ".inputs"
+
+PYODIDE_FILES = [
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+]
+
+# Parts of Django the exercises never import in the browser. Leaving them out
+# makes the download smaller and unpacking faster.
+DROP = re.compile(
+    r"""^django/(
+        contrib/(admin|admindocs|gis|postgres|flatpages|redirects|sitemaps|sites|syndication)/
+      | db/backends/(mysql|oracle|postgresql)/
+      | .*/locale/(?!en/|__init__\.py)
+      | conf/app_template/ | conf/project_template/
+      | .*/static/
+    )""",
+    re.VERBOSE,
+)
+
+
+def inputs_digest(pins: str) -> str:
+    digest = hashlib.sha256(pins.encode())
+    for path in [
+        FRONTEND / "build.py",
+        FRONTEND / "package-lock.json",
+        *sorted((FRONTEND / "src").rglob("*.*js")),
+    ]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# Django and what it imports at start-up; versions and hashes from dev.lock.
+BROWSER_PACKAGES = ["django", "asgiref", "sqlparse"]
+
+
+def requirements() -> tuple[str, list[str]]:
+    """Django's version, and each package's pin with its hashes, as dev.lock states them."""
+    text = LOCK.read_text()
+    lines = []
+    version = ""
+    for name in BROWSER_PACKAGES:
+        match = re.search(
+            rf"^{name}==(\S+)((?:\s*\\\n\s*--hash=\S+)+)", text, re.MULTILINE
+        )
+        if not match:
+            sys.exit(f"No pinned {name} with hashes in {LOCK}.")
+        hashes = re.findall(r"--hash=(\S+)", match.group(2))
+        lines.append(
+            f"{name}=={match.group(1)} " + " ".join(f"--hash={h}" for h in hashes)
+        )
+        version = version or match.group(1)
+    return version, lines
+
+
+def npm() -> str:
+    found = shutil.which("npm")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Installing Debian's nodejs and npm to build the exercise editor ...")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(
+            [
+                "apt-get",
+                "install",
+                "-y",
+                "-qq",
+                "--no-install-recommends",
+                "nodejs",
+                "npm",
+            ],
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        return shutil.which("npm") or sys.exit("npm is still missing.")
+    sys.exit(
+        "Node.js and npm are needed to build the exercise editor (apt-get install nodejs npm)."
+    )
+
+
+def install_node_packages() -> None:
+    # npm ci installs exactly the lock and checks every package's integrity hash.
+    marker = FRONTEND / "node_modules" / ".package-lock.json"
+    lock = FRONTEND / "package-lock.json"
+    if marker.exists() and marker.stat().st_mtime >= lock.stat().st_mtime:
+        return
+    print(
+        "Installing the pinned editor and Pyodide packages from frontend/package-lock.json ..."
+    )
+    subprocess.run(
+        [npm(), "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=FRONTEND,
+        check=True,
+    )
+
+
+def bundle_editor(out: Path) -> None:
+    subprocess.run(
+        [
+            str(FRONTEND / "node_modules" / ".bin" / "esbuild"),
+            str(FRONTEND / "src" / "editor.js"),
+            "--bundle",
+            "--format=esm",
+            "--minify",
+            "--target=es2020",
+            "--log-level=warning",
+            f"--outfile={out / 'editor.js'}",
+        ],
+        check=True,
+    )
+
+
+def pyodide_version() -> str:
+    lock = json.loads((FRONTEND / "package-lock.json").read_text())
+    return lock["packages"]["node_modules/pyodide"]["version"]
+
+
+def copy_pyodide(out: Path) -> None:
+    source = FRONTEND / "node_modules" / "pyodide"
+    # The version in the folder name lets the server cache these files
+    # forever (pyodide.mjs loads its siblings by their plain names).
+    target = out / f"pyodide-{pyodide_version()}"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PYODIDE_FILES:
+        shutil.copyfile(source / name, target / name)
+
+
+def fetch_django(out: Path, version: str, pins: list[str]) -> Path:
+    """Download Django's wheels with pip (hash-checked) and repack them trimmed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        req = Path(tmp) / "django.txt"
+        req.write_text("\n".join(pins) + "\n")
+        print(
+            f"Downloading Django {version} (hash-checked) for the browser runtime ..."
+        )
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--require-hashes",
+                "-r",
+                str(req),
+                "-d",
+                tmp,
+            ],
+            check=True,
+        )
+        plain = Path(tmp) / "django.tar"
+        # An uncompressed tar: the server compresses it for the wire (gzip,
+        # brotli) and the worker unpacks it without inflating each file.
+        with tarfile.open(plain, "w", format=tarfile.USTAR_FORMAT) as tar:
+            for wheel in sorted(Path(tmp).glob("*.whl")):
+                with zipfile.ZipFile(wheel) as source:
+                    for item in source.infolist():
+                        name = item.filename
+                        if item.is_dir() or ".dist-info/" in name or DROP.match(name):
+                            continue
+                        data = source.read(item)
+                        info = tarfile.TarInfo(name)
+                        info.size = len(data)
+                        info.mtime = 0
+                        tar.addfile(info, io.BytesIO(data))
+        target = out / f"django-{version}.tar"
+        print("Compiling Django to bytecode for the browser's Python ...")
+        subprocess.run(
+            ["node", str(FRONTEND / "src" / "compile.mjs"), str(plain), str(target)],
+            cwd=FRONTEND,
+            check=True,
+        )
+        return target
+
+
+def main() -> None:
+    version, pins = requirements()
+    digest = inputs_digest(" ".join(pins))
+    if STAMP.exists() and STAMP.read_text() == digest and (OUT / "editor.js").exists():
+        return
+    install_node_packages()
+    # Build into a fresh folder and swap it in, so an interrupted build never
+    # leaves half a runtime behind a stamp that says it is complete.
+    staging = OUT.with_name("build.new")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    bundle_editor(staging)
+    copy_pyodide(staging)
+    django = fetch_django(staging, version, pins)
+    # Where each piece is, for the server's manifest (exercises_browser.views).
+    names = {
+        "pyodide": f"exercises/build/pyodide-{pyodide_version()}/pyodide.mjs",
+        "django": f"exercises/build/{django.name}",
+        "editor": "exercises/build/editor.js",
+    }
+    (staging / "runtime.json").write_text(json.dumps(names, indent=2) + "\n")
+    (staging / ".inputs").write_text(digest)
+    shutil.rmtree(OUT, ignore_errors=True)
+    staging.rename(OUT)
+    print(f"Built the exercise runtime in {OUT.relative_to(ROOT)}.")
+
+
+if __name__ == "__main__":
+    main()

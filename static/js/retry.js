@@ -1,0 +1,117 @@
+// A click the network lost, inside a demo: say so, keep the board, offer a
+// retry that can never apply the same move twice.
+//
+// Every form a demo sends carries an Idempotency-Key header, new for each
+// click. The server remembers the keys it applied (sandbox_apps/idempotency.py),
+// so sending the same click again after a lost answer applies it at most
+// once: if the first attempt did reach the server, the retry only shows the
+// board as it now is.
+(function () {
+  "use strict";
+
+  var HEADER = "Idempotency-Key";
+
+  function stageOf(element) {
+    return element && element.closest ? element.closest(".demo-stage") : null;
+  }
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) {
+      return crypto.randomUUID().replace(/-/g, "");
+    }
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map
+      .call(bytes, function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      })
+      .join("");
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var detail = event.detail;
+    if (detail.verb === "get" || !stageOf(detail.elt)) {
+      return;
+    }
+    // A retry brings its key along; a new click gets a new one.
+    if (!detail.headers[HEADER]) {
+      detail.headers[HEADER] = newKey();
+    }
+  });
+
+  // Answers from the site itself say so (Vary: HX-Request on every sandbox
+  // answer) and are swapped as usual: they explain themselves. Anything
+  // else, such as a proxy's bare 502 page, would replace the board.
+  function fromTheSite(xhr) {
+    return /HX-Request/i.test(xhr.getResponseHeader("Vary") || "");
+  }
+
+  function valuesOf(formData) {
+    var values = {};
+    if (formData) {
+      formData.forEach(function (value, name) {
+        values[name] = name in values ? [].concat(values[name], value) : value;
+      });
+    }
+    return values;
+  }
+
+  function showFailure(stage, config) {
+    var old = stage.querySelector(":scope > .demo-failure");
+    if (old) {
+      old.remove();
+    }
+    var box = document.createElement("div");
+    box.className = "sandbox-refused demo-failure";
+    box.setAttribute("role", "alert");
+    var text = document.createElement("p");
+    var strong = document.createElement("strong");
+    strong.textContent = "The server did not answer, so this click may not have counted.";
+    text.appendChild(strong);
+    text.appendChild(
+      document.createTextNode(" Trying again is safe: the same click is never applied twice. ")
+    );
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "Try again";
+    button.addEventListener("click", function () {
+      box.remove();
+      var headers = {};
+      if (config.headers && config.headers[HEADER]) {
+        headers[HEADER] = config.headers[HEADER];
+      }
+      htmx.ajax(config.verb.toUpperCase(), config.path, {
+        source: stage,
+        target: stage,
+        swap: "innerHTML",
+        values: valuesOf(config.formData),
+        headers: headers,
+      });
+    });
+    text.appendChild(button);
+    box.appendChild(text);
+    stage.insertBefore(box, stage.firstChild);
+    button.focus({ preventScroll: true });
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    var stage = stageOf(detail.target);
+    if (!stage || detail.xhr.status < 500 || fromTheSite(detail.xhr)) {
+      return;
+    }
+    detail.shouldSwap = false;
+    detail.isError = false;
+    showFailure(stage, detail.requestConfig);
+  });
+
+  function lost(event) {
+    var detail = event.detail;
+    var stage = stageOf(detail.target) || stageOf(detail.elt);
+    if (stage && detail.requestConfig) {
+      showFailure(stage, detail.requestConfig);
+    }
+  }
+  document.addEventListener("htmx:sendError", lost);
+  document.addEventListener("htmx:timeout", lost);
+})();

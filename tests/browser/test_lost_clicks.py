@@ -1,0 +1,78 @@
+"""A click whose answer is lost (a server dies, a deploy restarts it) is shown
+inside the demo with the board still there, and retrying it applies it once."""
+
+import pytest
+from playwright.sync_api import expect
+
+from lessons.models import Lesson
+
+from .conftest import assert_accessible
+
+BAD_GATEWAY = "<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>"
+
+
+@pytest.fixture
+def lesson(site):
+    Lesson.objects.create(
+        slug="lost-clicks",
+        title="Lost clicks",
+        summary="A lesson made for the browser tests.",
+        order=999,
+        body="## Play\n\n/// demo | ninja-gold\nClick a place.\n///\n",
+    )
+    return site + "/lessons/lost-clicks/"
+
+
+def gold_stage(page):
+    stage = page.locator('.demo-stage[data-demo="ninja-gold"]')
+    stage.scroll_into_view_if_needed()
+    expect(stage.locator("#ninja-gold")).to_be_visible()
+    return stage
+
+
+def lose_next_answer(page, *, applied: bool):
+    """The next POST fails as through a proxy whose app server died.
+
+    ``applied``: the server got the request and saved the move before the
+    answer was lost; otherwise the request never reached it.
+    """
+    seen = []
+
+    def handler(route):
+        seen.append(route.request.headers.get("idempotency-key"))
+        if applied:
+            route.fetch()
+        route.fulfill(status=502, content_type="text/html", body=BAD_GATEWAY)
+        page.unroute("**/process_money/", handler)
+
+    page.route("**/process_money/", handler)
+    return seen
+
+
+@pytest.mark.parametrize("applied", [True, False], ids=["saved", "never-arrived"])
+def test_a_lost_click_is_shown_and_a_retry_counts_it_once(page, lesson, applied):
+    page.goto(lesson)
+    stage = gold_stage(page)
+    stage.get_by_role("button", name="Go to the farm").click()
+    expect(stage.locator(".gold-moves")).to_have_text("1")
+
+    keys = lose_next_answer(page, applied=applied)
+    stage.get_by_role("button", name="Go to the farm").click()
+    alert = stage.get_by_role("alert")
+    expect(alert).to_contain_text("may not have counted")
+    # The board is still there, not the proxy's error page.
+    expect(stage.locator(".gold-moves")).to_have_text("1")
+    expect(stage).not_to_contain_text("Bad Gateway")
+    retry = stage.get_by_role("button", name="Try again")
+    expect(retry).to_be_focused()
+    assert_accessible(page, "a lost click")
+
+    with page.expect_request("**/process_money/") as sent:
+        retry.click()
+    assert sent.value.headers["idempotency-key"] == keys[0]
+    expect(stage.locator(".gold-moves")).to_have_text("2")
+    expect(stage.get_by_role("alert")).to_have_count(0)
+
+    # Later clicks are new clicks.
+    stage.get_by_role("button", name="Go to the farm").click()
+    expect(stage.locator(".gold-moves")).to_have_text("3")
