@@ -133,10 +133,13 @@ def _sqlite(words: list[str], limit: int):
         cursor.execute(
             """
             WITH best AS (
-                SELECT rowid AS id,
+                SELECT lessons_section_fts.rowid AS id,
                        -- Column weights: lesson title, heading, prose, code.
                        bm25(lessons_section_fts, 4.0, 8.0, 1.0, 0.5) AS rank
                 FROM lessons_section_fts
+                -- Only rows that exist: an index entry left behind by a
+                -- write that bypassed the triggers must not take a place.
+                JOIN lessons_lessonsection ON lessons_lessonsection.id = lessons_section_fts.rowid
                 WHERE lessons_section_fts MATCH %s
                 ORDER BY rank
                 LIMIT %s

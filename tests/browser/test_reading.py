@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from lessons.models import Lesson
+
 from .conftest import assert_accessible, screenshot
 
 LESSON = "/lessons/sessions/"
@@ -100,7 +102,10 @@ def test_a_lesson_marked_done_stays_done_across_reloads(page, site):
     expect(page.locator('.outline [data-lesson-link="sessions"]')).to_have_class(
         re.compile("is-done")
     )
-    expect(page.locator("[data-progress-text]")).to_have_text("1 of 13 lessons done")
+    total = Lesson.objects.count()
+    expect(page.locator("[data-progress-text]")).to_have_text(
+        f"1 of {total} lessons done"
+    )
     assert page.locator("progress").evaluate("bar => bar.value") == 1
 
 
@@ -143,8 +148,11 @@ def test_home_offers_to_continue_where_the_reader_left_off(page, site):
 def test_shortcuts_move_between_lessons_and_switch_the_theme(page, site):
     page.emulate_media(color_scheme="light")
     page.goto(site + LESSON)
+    after = Lesson.objects.filter(order__gt=Lesson.objects.get(slug="sessions").order)
     page.keyboard.press("n")
-    expect(page).to_have_url(re.compile("/lessons/models-and-validation/$"))
+    expect(page).to_have_url(
+        re.compile(after.order_by("order").first().get_absolute_url() + "$")
+    )
     page.keyboard.press("p")
     expect(page).to_have_url(re.compile(LESSON + "$"))
     page.keyboard.press("t")
