@@ -1,9 +1,11 @@
 """What the benchmark scripts share: a production-like environment, a
 prepared throwaway database, and reading wrk's report."""
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -119,3 +121,28 @@ print(Lesson.objects.count(), "lessons")
 def grow_course(env: dict, size: int) -> None:
     """Make the course ``size`` lessons long with copies of the real ones."""
     manage(env, ["shell", "-c", GROW.format(size=size)])
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, port: int, workers: int = 2, size: int = 0):
+    """Serve the course with gunicorn on ``port`` until the block ends.
+
+    The course is loaded first (migrate, collectstatic, sync_content, and
+    copies up to ``size`` lessons when asked); the block starts once the
+    hello view answers.
+    """
+    manage(
+        env,
+        ["migrate", "-v0"],
+        ["collectstatic", "--no-input", "-v0"],
+        ["sync_content"],
+    )
+    if size:
+        grow_course(env, size)
+    server = start_gunicorn(env, port, workers)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/bench/hello/", timeout=120)
+        yield server
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)

@@ -15,11 +15,9 @@ Needs Chromium (COURSEWARE_CHROMIUM or /usr/bin/chromium) and Playwright.
 """
 
 import os
-import signal
-import subprocess
 import tempfile
 
-from common import PYTHON, ROOT, manage, production_env, wait_until_up
+from common import gunicorn, production_env
 from playwright.sync_api import sync_playwright
 
 PORT = 8768
@@ -47,27 +45,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         # No render time limit: a busy machine must not fail the set-up.
         env = production_env(tmp, COURSEWARE_BENCH="1", COURSEWARE_RENDER_TIMEOUT="0")
-        manage(
-            env,
-            ["migrate", "-v0"],
-            ["collectstatic", "--no-input", "-v0"],
-            ["sync_content"],
-        )
-        server = subprocess.Popen(
-            [
-                PYTHON, "-m", "gunicorn", "courseware.wsgi",
-                "--bind", f"127.0.0.1:{PORT}", "--workers", "2",
-                "--no-control-socket", "--access-logfile", "/dev/null",
-            ],
-            cwd=ROOT,
-            env=env,
-        )  # fmt: skip
-        try:
-            wait_until_up(f"http://127.0.0.1:{PORT}/bench/hello/", timeout=120)
+        with gunicorn(env, PORT):
             rows = measure(f"http://127.0.0.1:{PORT}")
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
 
     print(f"\n| {'page':<36} | {'first load KB':>13} | {'x MkDocs':>8} | {'CLS':>6} |")
     print(f"|{'-' * 38}|{'-' * 15}|{'-' * 10}|{'-' * 8}|")

@@ -20,20 +20,9 @@ Needs wrk (Debian: apt-get install wrk).
 """
 
 import argparse
-import signal
-import subprocess
 import tempfile
 
-from common import (
-    PYTHON,
-    ROOT,
-    grow_course,
-    manage,
-    production_env,
-    require_wrk,
-    run_wrk,
-    wait_until_up,
-)
+from common import gunicorn, production_env, require_wrk, run_wrk
 
 PORT = 8767
 
@@ -81,28 +70,8 @@ def measure(size, args):
     with tempfile.TemporaryDirectory() as tmp:
         # No render time limit: a busy machine must not fail the set-up.
         env = production_env(tmp, COURSEWARE_BENCH="1", COURSEWARE_RENDER_TIMEOUT="0")
-        manage(
-            env,
-            ["migrate", "-v0"],
-            ["collectstatic", "--no-input", "-v0"],
-            ["sync_content"],
-        )
-        if size > 13:
-            grow_course(env, size)
-        server = subprocess.Popen(
-            [
-                PYTHON, "-m", "gunicorn", "courseware.wsgi",
-                "--bind", f"127.0.0.1:{PORT}",
-                "--workers", str(args.workers),
-                "--no-control-socket",
-                "--access-logfile", "/dev/null",
-            ],
-            cwd=ROOT,
-            env=env,
-        )  # fmt: skip
-        try:
-            wait_until_up(f"http://127.0.0.1:{PORT}/bench/hello/", timeout=120)
-            results = {}
+        results = {}
+        with gunicorn(env, PORT, args.workers, size=size if size > 13 else 0):
             for label, (path, live) in URLS.items():
                 header = ["-H", "HX-Request: true"] if live else []
                 results[label] = run_wrk(
@@ -114,9 +83,6 @@ def measure(size, args):
                         f"http://127.0.0.1:{PORT}{path}",
                     ]
                 )
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
     return results
 
 

@@ -127,22 +127,35 @@ def _sqlite(words: list[str], limit: int):
     typed = " OR ".join(f'"{prefix}"*' for prefix in typed_prefixes(last))
     match = " AND ".join([*(f'"{word}"' for word in whole), f"({typed})"])
     marks = [MATCH_START, MATCH_END]
+    # Rank every match, but cut snippets only for the best few: snippet()
+    # is the costly part, and a common word matches hundreds of sections.
     with connection.cursor() as cursor:
         cursor.execute(
             """
+            WITH best AS (
+                SELECT lessons_section_fts.rowid AS id,
+                       -- Column weights: lesson title, heading, prose, code.
+                       bm25(lessons_section_fts, 4.0, 8.0, 1.0, 0.5) AS rank
+                FROM lessons_section_fts
+                -- Only rows that exist: an index entry left behind by a
+                -- write that bypassed the triggers must not take a place.
+                JOIN lessons_lessonsection ON lessons_lessonsection.id = lessons_section_fts.rowid
+                WHERE lessons_section_fts MATCH %s
+                ORDER BY rank
+                LIMIT %s
+            )
             SELECT l.slug, s.anchor, s.lesson_title,
                    highlight(lessons_section_fts, 1, %s, %s),
                    snippet(lessons_section_fts, 2, %s, %s, '…', 24),
                    snippet(lessons_section_fts, 3, %s, %s, '…', 16)
             FROM lessons_section_fts
-            JOIN lessons_lessonsection s ON s.id = lessons_section_fts.rowid
+            JOIN best ON best.id = lessons_section_fts.rowid
+            JOIN lessons_lessonsection s ON s.id = best.id
             JOIN lessons_lesson l ON l.id = s.lesson_id
             WHERE lessons_section_fts MATCH %s
-            -- Column weights: lesson title, heading, prose, code.
-            ORDER BY bm25(lessons_section_fts, 4.0, 8.0, 1.0, 0.5), l."order", s.position
-            LIMIT %s
+            ORDER BY best.rank, l."order", s.position
             """,
-            [*marks, *marks, *marks, match, limit],
+            [match, limit, *marks, *marks, *marks, match],
         )
         return cursor.fetchall()
 
@@ -152,6 +165,7 @@ def _postgresql(words: list[str], limit: int):
     typed = " | ".join(f"{prefix}:*" for prefix in typed_prefixes(last))
     query = " & ".join([*whole, f"({typed})"])
     options = f"StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords=30, MinWords=12"
+    # Headlines, the costly part, are cut only for the best few matches.
     # ts_headline drops anything that looks like an HTML tag, but a lesson's
     # "<b>" in code or prose is text: hide the angle brackets from it.
     hidden = "replace(replace({}, '<', %s), '>', %s)"
@@ -159,26 +173,33 @@ def _postgresql(words: list[str], limit: int):
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
+            WITH q AS (SELECT to_tsquery('english', %s) AS q),
+            best AS (
+                SELECT s.id, ts_rank(s.search, q.q) AS rank
+                FROM lessons_lessonsection s, q
+                WHERE s.search @@ q.q
+                ORDER BY rank DESC
+                LIMIT %s
+            )
             SELECT l.slug, s.anchor, s.lesson_title,
-                   ts_headline('english', {hidden.format("s.heading")}, q, %s),
-                   ts_headline('english', {hidden.format("s.text")}, q, %s),
-                   ts_headline('english', {hidden.format("s.code")}, q, %s)
-            FROM lessons_lessonsection s
+                   ts_headline('english', {hidden.format("s.heading")}, q.q, %s),
+                   ts_headline('english', {hidden.format("s.text")}, q.q, %s),
+                   ts_headline('english', {hidden.format("s.code")}, q.q, %s)
+            FROM best
+            JOIN lessons_lessonsection s ON s.id = best.id
             JOIN lessons_lesson l ON l.id = s.lesson_id
-            CROSS JOIN to_tsquery('english', %s) q
-            WHERE s.search @@ q
-            ORDER BY ts_rank(s.search, q) DESC, l."order", s.position
-            LIMIT %s
+            CROSS JOIN q
+            ORDER BY best.rank DESC, l."order", s.position
             """,
             [
+                query,
+                limit,
                 *brackets,
                 options + ", HighlightAll=true",
                 *brackets,
                 options,
                 *brackets,
                 options,
-                query,
-                limit,
             ],
         )
         return [

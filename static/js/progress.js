@@ -84,8 +84,8 @@ function showDoneButton(progress) {
     return;
   }
   const done = isDone(progress, button.dataset.markDone);
+  // The label stays the same; aria-pressed (and the tick) say whether it is done.
   button.setAttribute("aria-pressed", done ? "true" : "false");
-  button.querySelector("[data-done-label]").textContent = done ? "Done" : "Mark this lesson as done";
   button.hidden = false;
 }
 

@@ -53,11 +53,15 @@ def stage(page, slug):
 
 def swap(page, stage, action):
     """Do ``action`` and wait until htmx has settled the answer in ``stage``."""
+    # Wrapped in an object: Playwright would wait for a bare promise here.
     settled = stage.evaluate_handle(
-        "stage => new Promise((done) => stage.addEventListener('htmx:afterSettle', () => done(true), {once: true}))"
+        """stage => ({ swapped: new Promise((done, fail) => {
+        stage.addEventListener('htmx:afterSettle', () => done(true), {once: true});
+        setTimeout(() => fail(new Error('the demo did not answer')), 20000);
+        }) })"""
     )
     action()
-    settled.evaluate("promise => promise")
+    settled.evaluate("box => box.swapped")
 
 
 def focus_report(page, stage):

@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from lessons.models import Lesson
+
 from .conftest import assert_accessible, screenshot
 
 LESSON = "/lessons/sessions/"
@@ -59,8 +61,8 @@ def test_search_works_without_javascript(no_js_page, site):
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Search the course")
     expect(page.locator(".search-count")).to_contain_text("found for")
+    expect(page.locator(".search-results mark").first).to_be_visible()
     result = page.locator(".search-results a").first
-    expect(result.locator("mark").first).to_be_visible()
     href = result.get_attribute("href")
     result.click()
     expect(page).to_have_url(site + href)
@@ -86,7 +88,9 @@ def test_a_lesson_marked_done_stays_done_across_reloads(page, site):
     )
     done.click()
     expect(done).to_have_attribute("aria-pressed", "true")
-    assert events.evaluate("seen => seen.length") == 1
+    assert events.evaluate(
+        "seen => seen.some((progress) => progress.lessons.sessions?.done === true)"
+    )
     assert stored_progress(page)["lessons"] == {"sessions": {"done": True}}
 
     page.reload()
@@ -98,7 +102,10 @@ def test_a_lesson_marked_done_stays_done_across_reloads(page, site):
     expect(page.locator('.outline [data-lesson-link="sessions"]')).to_have_class(
         re.compile("is-done")
     )
-    expect(page.locator("[data-progress-text]")).to_have_text("1 of 13 lessons done")
+    total = Lesson.objects.count()
+    expect(page.locator("[data-progress-text]")).to_have_text(
+        f"1 of {total} lessons done"
+    )
     assert page.locator("progress").evaluate("bar => bar.value") == 1
 
 
@@ -141,8 +148,11 @@ def test_home_offers_to_continue_where_the_reader_left_off(page, site):
 def test_shortcuts_move_between_lessons_and_switch_the_theme(page, site):
     page.emulate_media(color_scheme="light")
     page.goto(site + LESSON)
+    after = Lesson.objects.filter(order__gt=Lesson.objects.get(slug="sessions").order)
     page.keyboard.press("n")
-    expect(page).to_have_url(re.compile("/lessons/models-and-validation/$"))
+    expect(page).to_have_url(
+        re.compile(after.order_by("order").first().get_absolute_url() + "$")
+    )
     page.keyboard.press("p")
     expect(page).to_have_url(re.compile(LESSON + "$"))
     page.keyboard.press("t")
@@ -195,7 +205,7 @@ def test_the_contents_stay_in_reach_on_a_wide_screen(page, site):
     toc = page.locator(".toc-side")
     expect(toc).to_be_visible()
     expect(page.locator(".toc-top")).to_be_hidden()
-    page.locator("#check-yourself").scroll_into_view_if_needed()
+    page.locator("#check-yourself").evaluate("heading => heading.scrollIntoView()")
     expect(toc).to_be_in_viewport()
     expect(toc.locator('a[href="#check-yourself"]')).to_have_attribute(
         "aria-current", "location"
