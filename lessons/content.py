@@ -103,6 +103,18 @@ def format_file(lesson: Lesson) -> str:
     return f"---\n{meta}---\n\n{lesson.body.strip()}\n"
 
 
+DECIDING_FIELDS = (
+    "slug",
+    "title",
+    "summary",
+    "order",
+    "body",
+    "synced_digest",
+    "rendered_digest",
+    "used",
+)
+
+
 def sync(directory: Path, *, force: bool = False) -> SyncReport:
     """Upsert every lesson file into the database; see the command's help.
 
@@ -113,10 +125,15 @@ def sync(directory: Path, *, force: bool = False) -> SyncReport:
     """
     report = SyncReport()
     files = _read_files(directory, report)
+    # Only what deciding needs: the stored HTML is read again, under a
+    # lock, for the few lessons that are written.
     rows = {
         lesson.slug: lesson
-        for lesson in Lesson.objects.filter(slug__in=[f.slug for f in files])
+        for lesson in Lesson.objects.filter(slug__in=[f.slug for f in files]).only(
+            *DECIDING_FIELDS
+        )
     }
+    memo: dict = {}
     planned: list[tuple[LessonFile, Lesson | None]] = []
     for lesson_file in files:
         lesson = rows.get(lesson_file.slug)
@@ -125,7 +142,7 @@ def sync(directory: Path, *, force: bool = False) -> SyncReport:
         elif lesson.current_digest == lesson_file.digest:
             if (
                 lesson.synced_digest == lesson_file.digest
-                and lesson.rendering_is_current
+                and lesson.rendering_is_current(memo)
             ):
                 report.unchanged.append(lesson.slug)
             else:

@@ -136,14 +136,15 @@ class Lesson(models.Model):
         """Changed (title, summary, order or body) since sync_content last wrote it."""
         return bool(self.synced_digest) and self.current_digest != self.synced_digest
 
-    @property
-    def rendering_is_current(self) -> bool:
+    def rendering_is_current(self, memo: dict | None = None) -> bool:
         """The stored HTML is what rendering the body now would give.
 
         Cheap: it hashes the body and the files its blocks show, and
-        renders nothing.
+        renders nothing. ``memo``: see ``rendering.inputs_digest``.
         """
-        return self.rendered_digest == rendering.inputs_digest(self.body, self.used)
+        return self.rendered_digest == rendering.inputs_digest(
+            self.body, self.used, memo
+        )
 
     @property
     def toc(self):
