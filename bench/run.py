@@ -108,12 +108,12 @@ def measure(size: int, args, proxy: bool) -> dict:
             script = Path(tmp) / "walk.lua"
             script.write_text(WALK % ", ".join(f'"{p}"' for p in paths))
             walk_seconds = max(args.duration, 10)
-            # First every worker meets every page once (a cache miss each),
-            # then the walk is measured: the steady state of a busy course.
-            primed = run_wrk(
-                ["-t2", f"-c{args.connections}", "-d20s", "-s", str(script), base]
-            )
-            requests += primed[0] * 20
+            # First every worker meets every page (a cache miss each): each
+            # page is asked for three times per worker, so that the measured
+            # walk is the steady state of a busy course.
+            for path in paths * (3 * args.workers):
+                urllib.request.urlopen(base + path).read()
+            requests += len(paths) * 3 * args.workers
             results["walk"] = run_wrk(
                 [
                     "-t2",

@@ -114,11 +114,12 @@ def send_until_applied(visitor: Visitor, path: str, form: dict, tally: Tally) ->
         status, _ = visitor.request("POST", path, form, {"Idempotency-Key": key})
         if status == 302:
             return
-        if 400 <= status < 500:
+        if 400 <= status < 500 and status != 429:
             tally.add(refused_posts=1)
             return
         # 0 (connection lost), 502 (nginx: server died), 500/503 (the
-        # database is away): the demo shows it and offers "Try again".
+        # database is away), 429 (the session stayed busy too long under
+        # load; nothing changed): the demo says so and offers "Try again".
         tally.add(failed_posts=1)
         time.sleep(0.3)
 
