@@ -15,7 +15,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
@@ -67,9 +67,13 @@ class Exercise:
     def tests_path(self) -> str:
         return f"{self.app}/tests.py"
 
-    @property
+    @cached_property
     def version(self) -> str:
-        """A short hash of everything the bundle holds, for cache-busting URLs."""
+        """A short hash of everything the bundle holds, for cache-busting URLs.
+
+        Kept once computed: an edited folder is read again as a new Exercise
+        (``_load_all`` keys on the files' times and sizes), so it never goes stale.
+        """
         from . import packaging
 
         digest = hashlib.sha256()

@@ -146,6 +146,7 @@ def warm_up() -> None:
     another thread holds an import lock it would then wait on forever.
     Called on first use, never at import.
     """
+    from exercises.registry import ExerciseError, all_exercises
     from sandbox_apps.registry import all_demos
 
     fences = "".join(f"```{language}\nx = 1\n```\n\n" for language in WARM_LANGUAGES)
@@ -158,6 +159,11 @@ def warm_up() -> None:
     # when a lesson shows it; warming up did its work all the same.
     with contextlib.suppress(AuthoringError):
         convert(f"## Warm *up*\n\n{fences}{blocks}/// notes\nNotes.\n///\n")
+    # Exercise blocks put each exercise's version (a hash of its files) in
+    # the page: read and hash them all here, once, not in every child.
+    with contextlib.suppress(ExerciseError):
+        for exercise in all_exercises():
+            exercise.version  # noqa: B018 (computed and kept on the object)
 
 
 def convert(text: str) -> Rendered:
