@@ -28,6 +28,12 @@ def test_dev_setup_builds_the_environment_from_nothing(tmp_path):
     for name in ("dev", "pyproject.toml"):
         shutil.copy2(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "requirements", tmp_path / "requirements")
+    # ./dev setup also builds the exercises' browser runtime from frontend/.
+    shutil.copytree(
+        ROOT / "frontend",
+        tmp_path / "frontend",
+        ignore=shutil.ignore_patterns("node_modules"),
+    )
     env = {**os.environ, "PYTHON": base_interpreter()}
     env.pop("VIRTUAL_ENV", None)
 
@@ -41,6 +47,7 @@ def test_dev_setup_builds_the_environment_from_nothing(tmp_path):
     )
 
     assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "static/exercises/build/runtime.json").exists()
     venv_python = tmp_path / ".venv" / "bin" / "python"
     bundled_pip = subprocess.run(
         [str(venv_python), "-m", "pip", "--version"], capture_output=True, text=True

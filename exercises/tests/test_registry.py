@@ -241,3 +241,14 @@ def test_the_project_holds_skeleton_app_and_checks(content):
         files["project/check_runner.py"]
         == (packaging.RUNTIME_DIR / "checking.py").read_text()
     )
+
+
+def test_every_exercise_belongs_to_a_lesson_of_the_course():
+    lessons = {
+        path.stem.split("-", 1)[1]
+        for path in Path(settings.COURSEWARE_CONTENT_DIR).glob("[0-9]*-*.md")
+    }
+    for exercise in registry.all_exercises():
+        assert exercise.lesson in lessons, (
+            f"{exercise.slug} names the lesson {exercise.lesson!r}, which content/ does not have"
+        )
