@@ -38,7 +38,7 @@ def test_dev_setup_builds_the_environment_from_nothing(tmp_path):
     env.pop("VIRTUAL_ENV", None)
 
     done = subprocess.run(
-        ["./dev", "python-env"],
+        ["./dev", "setup"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
