@@ -92,6 +92,7 @@ class Tally:
     games: int = 0
     lesson_gets: int = 0
     slowest_get: float = 0.0
+    refused: list = field(default_factory=list)
     failed_gets: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -111,11 +112,13 @@ def send_until_applied(visitor: Visitor, path: str, form: dict, tally: Tally) ->
     """POST, and on a failure do what the demo offers: try again, same key."""
     key = uuid.uuid4().hex
     while True:
-        status, _ = visitor.request("POST", path, form, {"Idempotency-Key": key})
+        status, body = visitor.request("POST", path, form, {"Idempotency-Key": key})
         if status == 302:
             return
         if 400 <= status < 500 and status != 429:
             tally.add(refused_posts=1)
+            with tally.lock:
+                tally.refused.append(f"{path} {status} {body[:120]!r}")
             return
         # 0 (connection lost), 502 (nginx: server died), 500/503 (the
         # database is away), 429 (the session stayed busy too long under
@@ -288,6 +291,7 @@ def drill(args) -> dict:
                 "moves applied twice": tally.moves_doubled,
                 "failed POSTs (shown in the demo, retried)": tally.failed_posts,
                 "refused POSTs (4xx)": tally.refused_posts,
+                "first refused POSTs": tally.refused[:5],
                 "lesson GETs through nginx": tally.lesson_gets,
                 "failed lesson GETs": len(tally.failed_gets),
                 "slowest lesson GET (s)": round(tally.slowest_get, 2),
