@@ -82,9 +82,11 @@ def htmx_client(client):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: cached pages must not leak between tests."""
-    from django.core.cache import cache
+    """Each test starts with empty caches: cached pages must not leak between tests."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()

@@ -181,7 +181,7 @@ def test_template_is_listed_with_the_context_keys_the_view_passed(client, db):
     chain = as_text(oob(htmx(client).get(COUNTER)))
     # Exactly the view's names: none of the context processors' (csrf_token, request, ...).
     assert (
-        "session_counter/_counter.html rendered by the view with visits , note , form , cookie_name , masked_key , server_data , smallest , largest Show the template"
+        "session_counter/_counter.html rendered by the view with visits , note , form , cookie_name , csrf_cookie_name , masked_key , server_data , smallest , largest Show the template"
         in chain
     )
 
@@ -353,7 +353,7 @@ def test_a_cache_that_is_down_costs_the_chain_never_the_click(client, db, monkey
         raise ConnectionError("the cache is down")
 
     for method in ("get", "set", "delete"):
-        monkeypatch.setattr(chain.cache, method, down)
+        monkeypatch.setattr(chain.caches["shared"], method, down)
     client = htmx(client, GOLD_STAGE)
     client.get(GOLD)
     posted = client.post(
@@ -818,3 +818,22 @@ def test_recording_imports_nothing_of_the_site():
         "sandbox_apps.inspector.locations",
         "sandbox_apps.inspector.recording",
     ]
+
+
+def test_a_redirect_trace_waits_where_every_worker_can_find_it(client, db, settings):
+    """The GET after a redirect may reach another worker process, whose memory
+    is its own: the POST's hop must wait in the cache they share."""
+    from django.core.cache import caches
+
+    client = htmx(client, GOLD_STAGE)
+    client.get(GOLD)
+    client.post(
+        f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": csrf(client)}
+    )
+    # Another worker: an empty local-memory cache, the same shared one.
+    caches["default"].clear()
+    followed = client.get(GOLD)
+    assert "POST /sandbox/ninja-gold/process_money/ 302" in as_text(
+        oob(followed, "demo-ninja-gold-1")
+    )
+    assert settings.CACHES["shared"]["BACKEND"] != settings.CACHES["default"]["BACKEND"]

@@ -9,9 +9,10 @@ session would make Django save the whole session back when the GET ends,
 with whatever it read when the GET began: a click that finished in between
 would be undone. The cache entry is keyed by the session key and the
 placeholder that asked, so two demos on one page, or two visitors, never
-take each other's hops. Losing an entry costs only the chain's first hop,
-so the cache may be the local-memory one; with several app servers, the
-shared cache (``REDIS_URL``) lets the GET find it on any of them.
+take each other's hops. The GET after a redirect may reach another worker
+process or server, so the entry lives in the ``shared`` cache: Redis when
+``REDIS_URL`` is set, else files on the machine that runs every worker.
+Losing an entry costs only the chain's first hop, never the click.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import hashlib
 import logging
 from urllib.parse import urlsplit
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 from .recording import Hop
 
@@ -59,7 +60,9 @@ def remember(session, target: str, location: str, hops: list[Hop]) -> None:
         session.save()
     entry = {"follow": _follow_path(location), "hops": hops[-MAX_HOPS:]}
     try:
-        cache.set(_cache_key(session.session_key, target), entry, PENDING_SECONDS)
+        caches["shared"].set(
+            _cache_key(session.session_key, target), entry, PENDING_SECONDS
+        )
     except Exception:  # noqa: BLE001 - a cache that is down costs one hop, never the click
         logger.warning("Could not keep a redirect's trace in the cache", exc_info=True)
 
@@ -73,11 +76,11 @@ def take(session, target: str, full_path: str) -> list[Hop]:
         return []
     key = _cache_key(session.session_key, target)
     try:
-        entry = cache.get(key)
+        entry = caches["shared"].get(key)
         if not isinstance(entry, dict) or entry.get("follow") != full_path:
             # Not the request that redirect named: leave the entry for it.
             return []
-        cache.delete(key)
+        caches["shared"].delete(key)
     except Exception:  # noqa: BLE001 - a cache that is down, or an entry an older release wrote
         logger.warning(
             "Could not read a redirect's trace from the cache", exc_info=True
