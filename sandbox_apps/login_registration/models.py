@@ -26,6 +26,7 @@ from sandbox_apps.models import Sandbox
 from sandbox_apps.tenancy import locked
 from sandbox_apps.validators import (
     EMAIL_MAX_LENGTH,
+    NOT_VALID,
     is_valid_email,
     posted,
     stored_email,
@@ -46,7 +47,6 @@ OLDEST_AGE = 150
 # alphabet.
 NAME_PATTERN = re.compile(r"[^\W\d_]+(?:[-'’ ][^\W\d_]+)*")
 
-NOT_VALID = "Email is not valid!"
 EMAIL_TAKEN = "A user with this email is already registered."
 SANDBOX_FULL = f"Your sandbox already has {MAX_USERS} users, the most it keeps. Use Reset to start again."
 # The same words whether the email is unknown or the password is wrong, so

@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from sandbox_apps.models import Sandbox
+from sandbox_apps.validators import NOT_VALID
 from tests.live_http import Browser, in_parallel
 
 from .hardening import wait_message
@@ -20,7 +21,6 @@ from .models import (
     EMAIL_TAKEN,
     LOGIN_FAILED,
     MAX_USERS,
-    NOT_VALID,
     SANDBOX_FULL,
     LoginAttempt,
     User,

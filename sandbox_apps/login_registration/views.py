@@ -67,7 +67,11 @@ def success(request):
         # Only a logged-in visitor has a welcome page.
         return redirect("login_registration:index")
     context = {"member": user, "action": request.session[SESSION_KEY].get("action")}
-    return show(request, "login_registration/_welcome.html", context)
+    template = "login_registration/welcome.html"
+    # Inside a lesson, htmx asks only for the part of the page it swaps.
+    if request.htmx:
+        template = "login_registration/_welcome.html"
+    return render(request, template, context)
 
 
 @require_POST
@@ -140,10 +144,8 @@ def show_forms(
         "login_errors": login_errors or {},
         "login_values": login_values or {},
     }
-    return show(request, "login_registration/_forms.html", context, status=status)
-
-
-def show(request, fragment, context, status=200):
+    template = "login_registration/page.html"
     # Inside a lesson, htmx asks only for the part of the page it swaps.
-    template = fragment if request.htmx else "login_registration/page.html"
-    return render(request, template, {**context, "fragment": fragment}, status=status)
+    if request.htmx:
+        template = "login_registration/_forms.html"
+    return render(request, template, context, status=status)
