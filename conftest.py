@@ -55,9 +55,12 @@ def course(db, course_rows):
     from django.core.cache import cache
 
     from lessons.models import Lesson
+    from lessons.search import index_lesson
 
     rows, report = course_rows
-    Lesson.objects.bulk_create(Lesson(**row) for row in rows)
+    # bulk_create sends no post_save either: index each lesson for search.
+    for lesson in Lesson.objects.bulk_create(Lesson(**row) for row in rows):
+        index_lesson(lesson)
     # bulk_create sends no post_save: forget any page cached before it.
     cache.clear()
     return report
