@@ -43,11 +43,21 @@ def test_worker_alone_may_compile_webassembly(client):
 def test_lesson_pages_keep_the_strict_policy(client):
     from lessons.models import Lesson
 
-    Lesson.objects.create(slug="try", title="Try", summary="s", body="Hello")
+    Lesson.objects.create(
+        slug="try", title="Try", summary="s", body="/// exercise | ninja-gold-2\n///\n"
+    )
     response = client.get("/lessons/try/")
     assert "wasm-unsafe-eval" not in response["Content-Security-Policy"]
     assert "unsafe-eval" not in response["Content-Security-Policy"]
     assert "exercises/loader.js" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_only_lessons_with_an_exercise_load_its_loader(client):
+    from lessons.models import Lesson
+
+    Lesson.objects.create(slug="plain", title="Plain", summary="s", body="Hello")
+    assert "exercises/loader.js" not in client.get("/lessons/plain/").content.decode()
 
 
 def test_worker_is_cached_for_good_only_under_its_current_version(client):
