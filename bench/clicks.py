@@ -39,6 +39,7 @@ import urllib.request
 from pathlib import Path
 
 from common import (
+    SESSIONS_LUA,
     manage,
     production_env,
     require_wrk,
@@ -55,17 +56,10 @@ LESSON = "/lessons/sessions/"
 
 # One session per connection (wrk gives each thread its connections; the
 # benchmark runs one connection per thread), handed over in setup().
-CLICK_SCRIPT = """
-local sessions = {%(sessions)s}
-local counter = 0
+CLICK_SCRIPT = (
+    SESSIONS_LUA
+    + """
 local moves = 0
-
-function setup(thread)
-  counter = counter + 1
-  local session = sessions[((counter - 1) %% #sessions) + 1]
-  thread:set("cookie", session[1])
-  thread:set("token", session[2])
-end
 
 function init(args)
   wrk.headers["Cookie"] = cookie
@@ -83,6 +77,7 @@ function request()
   return wrk.format("POST", "%(path)sprocess_money/", nil, "place=farm")
 end
 """
+)
 
 
 def main():

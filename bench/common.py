@@ -16,6 +16,21 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
+# The start of a wrk script that gives each thread one visitor: a session
+# cookie and its CSRF token, from a Lua table formatted in as %(sessions)s.
+# Scripts are %-formatted, hence the doubled %% in Lua's modulo.
+SESSIONS_LUA = """local sessions = {%(sessions)s}
+local counter = 0
+
+function setup(thread)
+  counter = counter + 1
+  local session = sessions[((counter - 1) %% #sessions) + 1]
+  thread:set("cookie", session[1])
+  thread:set("token", session[2])
+end
+"""
+
+
 def require_wrk():
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (Debian: apt-get install wrk).")

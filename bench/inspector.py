@@ -30,6 +30,7 @@ from pathlib import Path
 from common import (
     PYTHON,
     ROOT,
+    SESSIONS_LUA,
     manage,
     production_env,
     require_wrk,
@@ -48,16 +49,9 @@ REQUESTS = [
 # One session and CSRF token per wrk thread, handed over in setup(); every
 # request is what an embedded demo sends: the POST of its "Add 2" button, or
 # the GET of its fragment.
-SCRIPT = """
-local sessions = {%(sessions)s}
-local counter = 0
-
-function setup(thread)
-  counter = counter + 1
-  local session = sessions[((counter - 1) %% #sessions) + 1]
-  thread:set("cookie", session[1])
-  thread:set("token", session[2])
-end
+SCRIPT = (
+    SESSIONS_LUA
+    + """
 
 function init(args)
   if "%(method)s" == "POST" then
@@ -71,6 +65,7 @@ function init(args)
   wrk.headers["HX-Target"] = "%(stage)s"
 end
 """
+)
 
 
 def main():

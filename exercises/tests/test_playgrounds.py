@@ -4,14 +4,11 @@ A playground runs before any project is loaded, so it sets up Django's
 settings itself; loading a project afterwards must still work.
 """
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
 from exercises import packaging, registry
+
+from .child import run_json
 
 URLS = """\
 from django.urls import path, re_path
@@ -28,19 +25,7 @@ urlpatterns = [
 
 
 def reply_for(ops):
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    done = subprocess.run(
-        [sys.executable, "-m", "exercises.runtime.batch"],
-        input=json.dumps({"ops": ops}),
-        capture_output=True,
-        text=True,
-        cwd=packaging.REPO_ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout)
+    return run_json("exercises.runtime.batch", {"ops": ops}, timeout=120)
 
 
 @pytest.fixture(scope="module")

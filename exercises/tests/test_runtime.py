@@ -4,14 +4,11 @@ Every scenario runs in one child interpreter (runtime_scenarios.py), which
 imports no site code, like the worker.
 """
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
 from exercises import packaging, registry
+
+from .child import run_json
 
 
 @pytest.fixture(scope="module")
@@ -29,19 +26,9 @@ def seen():
             "files": packaging.project_files(emails, emails.solution),
         },
     }
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    done = subprocess.run(
-        [sys.executable, "-m", "exercises.tests.runtime_scenarios"],
-        input=json.dumps({"projects": projects}),
-        capture_output=True,
-        text=True,
-        cwd=packaging.REPO_ROOT,
-        env=env,
-        timeout=300,
-        check=False,
+    return run_json(
+        "exercises.tests.runtime_scenarios", {"projects": projects}, timeout=300
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout)
 
 
 def test_a_page_comes_back_with_its_trace(seen):
