@@ -57,6 +57,7 @@
       window.scrollTo(0, 0);
     }
     revealDemos();
+    fitSlide();
     var current = $("[data-current-slide]");
     if (current) {
       current.value = String(index + 1);
@@ -70,6 +71,61 @@
       follow.following = index + 1 === follow.live;
       showFollowState();
     }
+  }
+
+  // --- Fitting slides ----------------------------------------------------------
+
+  // A slide is laid out at its natural size, then scaled down as one piece
+  // until it fits between the bars: a demo slide reads whole on a
+  // 1280x720 projector instead of running below the fold.
+  function fitSlide() {
+    var slide = slides[index];
+    if (!slide) {
+      return;
+    }
+    var bar = $(".deck-bar");
+    var followBar = $(".follow-bar");
+    var room = window.innerHeight - (bar ? bar.offsetHeight : 0) - (followBar ? followBar.offsetHeight : 0);
+    deck.style.setProperty("--slide-height", room + "px");
+    var style = getComputedStyle(slide);
+    var inner = slide.querySelector(".slide-fit");
+    var space = room - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    // offsetHeight ignores the transform: this is the unscaled height.
+    var scale = Math.min(1, space / inner.offsetHeight);
+    inner.style.setProperty("--slide-scale", String(scale));
+  }
+
+  // Printed, each slide gets one page (css/present-print.css gives every
+  // slide a page's height); a taller one is scaled to fit it, demos as they
+  // are now. Called while the print styles apply, so it measures those.
+  function fitForPrint() {
+    slides.forEach(function (slide) {
+      var inner = slide.querySelector(".slide-fit");
+      var scale = Math.min(1, slide.clientHeight / inner.offsetHeight);
+      inner.style.setProperty("--print-scale", String(scale));
+    });
+  }
+
+  function setUpFitting() {
+    // A trace on a slide starts closed: it would push the demo off the screen.
+    $all(".deck-slides details[data-inspector]").forEach(function (details) {
+      details.open = false;
+    });
+    window.addEventListener("resize", fitSlide);
+    if (window.ResizeObserver) {
+      // A demo that loads, answers a click or opens its trace changes size.
+      var observer = new ResizeObserver(fitSlide);
+      $all(".slide-fit", deck).forEach(function (inner) {
+        observer.observe(inner);
+      });
+    }
+    var print = window.matchMedia("print");
+    print.addEventListener("change", function () {
+      if (print.matches) {
+        fitForPrint();
+      }
+    });
+    window.addEventListener("beforeprint", fitForPrint);
   }
 
   // htmx loads a demo when it is "revealed", which it checks when the
@@ -384,6 +440,7 @@
       }
       togglePanel(false);
     }
+    setUpFitting();
     index = -1;
     go(first);
 
