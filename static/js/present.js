@@ -1,6 +1,8 @@
 // The slide deck, for the presenter page (data-deck="presenter") and a
 // student's follow-along page (data-deck="follower"). Without this file both
 // pages show every slide one under another, which still reads and prints.
+import { $, $all, activating, slideFor } from "./deck-keys.js";
+
 (function () {
   "use strict";
 
@@ -10,12 +12,6 @@
   var follow = { live: 1, following: true, ended: false };
   var mover = { url: null, sending: false, sent: null, wanted: null };
 
-  function $(selector, root) {
-    return (root || document).querySelector(selector);
-  }
-  function $all(selector, root) {
-    return Array.prototype.slice.call((root || document).querySelectorAll(selector));
-  }
 
   // --- Showing a slide -------------------------------------------------------
 
@@ -148,10 +144,6 @@
     var tag = element.tagName;
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
   }
-  function activating(element) {
-    // Space and Enter belong to the button, link or summary that has focus.
-    return element && element.closest && element.closest("button, a[href], summary, input, select, textarea, label");
-  }
 
   function onKey(event) {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) {
@@ -182,14 +174,9 @@
       return;
     }
     var handled = true;
-    if (key === "ArrowRight" || key === "ArrowDown" || key === "PageDown" || (key === " " && !event.shiftKey) || key === "n") {
-      go(index + 1);
-    } else if (key === "ArrowLeft" || key === "ArrowUp" || key === "PageUp" || (key === " " && event.shiftKey) || key === "p") {
-      go(index - 1);
-    } else if (key === "Home") {
-      go(0);
-    } else if (key === "End") {
-      go(count - 1);
+    var wanted = slideFor(event, index, count);
+    if (wanted !== null) {
+      go(wanted);
     } else if (key === "o" || key === "O") {
       toggleOverview();
     } else if (key === "Escape" && !$("[data-deck-overview]").hidden) {

@@ -3,6 +3,8 @@
 // (present.js) tells it, over a BroadcastChannel, which slide is showing
 // and what each demo looks like after every swap; this page shows copies
 // of that HTML inside inert frames.
+import { $, $all, activating, slideFor } from "./deck-keys.js";
+
 (function () {
   "use strict";
 
@@ -10,12 +12,6 @@
   var demos = {};
   var startedAt;
 
-  function $(selector, scope) {
-    return (scope || document).querySelector(selector);
-  }
-  function $all(selector, scope) {
-    return Array.prototype.slice.call((scope || document).querySelectorAll(selector));
-  }
 
   // --- Copies of slides ---------------------------------------------------------
 
@@ -140,25 +136,14 @@
     if (event.altKey || event.ctrlKey || event.metaKey) {
       return;
     }
-    var onButton = event.target && event.target.closest && event.target.closest("button");
     var key = event.key;
-    if ((key === " " || key === "Enter") && onButton) {
+    if ((key === " " || key === "Enter") && activating(event.target)) {
       return;
     }
-    var handled = true;
-    if (key === "ArrowRight" || key === "ArrowDown" || key === "PageDown" || (key === " " && !event.shiftKey)) {
-      ask(index + 1);
-    } else if (key === "ArrowLeft" || key === "ArrowUp" || key === "PageUp" || (key === " " && event.shiftKey)) {
-      ask(index - 1);
-    } else if (key === "Home") {
-      ask(0);
-    } else if (key === "End") {
-      ask(count - 1);
-    } else {
-      handled = false;
-    }
-    if (handled) {
+    var wanted = slideFor(event, index, count);
+    if (wanted !== null) {
       event.preventDefault();
+      ask(wanted);
     }
   }
 
