@@ -181,6 +181,8 @@ import { $, $all, activating, slideFor } from "./deck-keys.js";
       toggleOverview();
     } else if (key === "Escape" && !$("[data-deck-overview]").hidden) {
       toggleOverview(false);
+    } else if ((key === "b" || key === "B" || key === ".") && role === "presenter") {
+      toggleBlackout();
     } else if (key === "f" || key === "F") {
       toggleFullscreen();
     } else if ((key === "s" || key === "S") && $("[data-deck-speaker]")) {
@@ -214,6 +216,26 @@ import { $, $all, activating, slideFor } from "./deck-keys.js";
     } else {
       button.focus();
     }
+  }
+
+  // B (or ".", the key a clicker's "blank" button sends) blacks the
+  // projector out, so the room looks at the speaker; B again brings the
+  // slide back. The deck underneath stays as it was, demos included.
+  function toggleBlackout() {
+    var screen = $("[data-deck-blackout]");
+    if (!screen) {
+      screen = document.createElement("div");
+      screen.className = "deck-blackout";
+      screen.setAttribute("data-deck-blackout", "");
+      screen.hidden = true;
+      var words = document.createElement("p");
+      words.className = "visually-hidden";
+      words.textContent = "The screen is blacked out. Press B to show the slide again.";
+      screen.appendChild(words);
+      deck.appendChild(screen);
+    }
+    screen.hidden = !screen.hidden;
+    $("[data-deck-announce]").textContent = screen.hidden ? "Slide shown again" : "Screen blacked out";
   }
 
   function toggleFullscreen() {

@@ -414,3 +414,23 @@ def test_a_demo_slide_fits_the_window_with_its_trace_closed(page, deck, size):
     expect(counter(slide)).to_have_text("3")
     assert_fits()
     screenshot(page, f"present-demo-slide-{width}x{height}")
+
+
+def test_b_blacks_out_the_projector_and_brings_the_slide_back(page, deck):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(deck + "#slide-2")
+    blackout = page.locator("[data-deck-blackout]")
+    expect(blackout).to_have_count(0)
+    page.keyboard.press("b")
+    expect(blackout).to_be_visible()
+    assert blackout.bounding_box() == {"x": 0, "y": 0, "width": 1280, "height": 720}
+    # Nothing but black: the black screen is on top of the slide and the bar.
+    on_top = page.evaluate(
+        "() => [[640, 360], [640, 700]].every(([x, y]) =>"
+        " document.elementFromPoint(x, y).matches('[data-deck-blackout], [data-deck-blackout] *'))"
+    )
+    assert on_top
+    expect(page.locator("[data-deck-announce]")).to_have_text("Screen blacked out")
+    page.keyboard.press("b")
+    expect(blackout).to_be_hidden()
+    expect_slide(page, 2)
