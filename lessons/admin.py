@@ -1,11 +1,29 @@
+from django import forms
 from django.contrib import admin
-from markdownx.admin import MarkdownxModelAdmin
+from markdownx.models import MarkdownxField
 
+from .content import file_body
 from .models import Lesson, Presentation
+from .widgets import LessonBodyWidget
+
+
+class LessonForm(forms.ModelForm):
+    class Meta:
+        model = Lesson
+        fields = ["title", "slug", "summary", "order", "body"]
+        widgets = {"body": LessonBodyWidget}
+
+    def clean_body(self) -> str:
+        # A browser's textarea sends CRLF line endings; the files hold LF, and
+        # a body that differs only in endings must not look like an edit.
+        return file_body(self.cleaned_data["body"])
 
 
 @admin.register(Lesson)
-class LessonAdmin(MarkdownxModelAdmin):
+class LessonAdmin(admin.ModelAdmin):
+    form = LessonForm
+    # MarkdownxField's own form field swaps any widget for django-markdownx's.
+    formfield_overrides = {MarkdownxField: {"form_class": forms.CharField}}
     list_display = ["order", "title", "slug", "updated_at", "edited_since_sync"]
     list_display_links = ["title"]
     search_fields = ["title", "summary", "body"]
@@ -22,9 +40,6 @@ class LessonAdmin(MarkdownxModelAdmin):
         "synced_at",
         "updated_at",
     ]
-
-    class Media:
-        css = {"all": ["css/pygments.css", "css/admin-preview.css"]}
 
     @admin.display(boolean=True, description="Edited since sync")
     def edited_since_sync(self, lesson):

@@ -93,14 +93,63 @@ def parse_file(path: Path) -> LessonFile:
     )
 
 
-def format_file(lesson: Lesson) -> str:
-    meta = yaml.safe_dump(
-        {"title": lesson.title, "summary": lesson.summary, "order": lesson.order},
-        sort_keys=False,
-        allow_unicode=True,
-        width=1000,
-    )
-    return f"---\n{meta}---\n\n{lesson.body.strip()}\n"
+# What save() writes again after export changed a body.
+_RENDERED_FIELDS = [
+    "body",
+    "html",
+    "headings",
+    "demos",
+    "sources",
+    "used",
+    "rendered_digest",
+    "slides",
+    "renderer_version",
+]
+
+
+def file_body(body: str) -> str:
+    """A body as a lesson file holds it: LF line endings, one final newline.
+
+    parse_file reads this same text back, so its digest is the row's.
+    """
+    return body.replace("\r\n", "\n").replace("\r", "\n").strip("\n") + "\n"
+
+
+def format_file(lesson: Lesson, previous: str | None = None) -> str:
+    """The file for ``lesson``, with LF line endings whatever the browser sent.
+
+    ``previous`` is the file's text before: when the title, summary and
+    order are unchanged its front matter is kept byte for byte (comments,
+    quoting, extra keys), so git shows only the lines the edit changed.
+    """
+    body = file_body(lesson.body)
+    wanted = {"title": lesson.title, "summary": lesson.summary, "order": lesson.order}
+    text = previous.replace("\r\n", "\n") if previous else ""
+    parts = FRONT_MATTER.match(text)
+    if parts:
+        try:
+            meta = yaml.safe_load(parts.group(1))
+        except yaml.YAMLError:
+            meta = None
+        if isinstance(meta, dict):
+            if _front_matter_says(meta) == wanted:
+                # Everything before the body's first line, blank lines included.
+                rest = parts.group(2)
+                head = text[: parts.start(2) + len(rest) - len(rest.lstrip("\n"))]
+                return head + body
+            # Keys an author added stay, in their place.
+            wanted = {**meta, **wanted}
+    meta_text = yaml.safe_dump(wanted, sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{meta_text}---\n\n{body}"
+
+
+def _front_matter_says(meta: dict) -> dict:
+    # Compared as parse_file reads them, so `title: Routes ` counts as unchanged.
+    return {
+        "title": str(meta.get("title") or "").strip(),
+        "summary": str(meta.get("summary") or "").strip(),
+        "order": meta.get("order"),
+    }
 
 
 DECIDING_FIELDS = (
@@ -254,26 +303,66 @@ def _copy(lesson_file: LessonFile, lesson: Lesson, result: Rendered) -> None:
 
 
 def export(directory: Path, slugs: list[str] | None = None) -> list[Path]:
-    """Write lessons back to files, keeping each lesson's existing file name."""
+    """Write lessons back to files, keeping each lesson's existing file name.
+
+    A lesson whose slug was changed in the admin has no file under its new
+    slug; its old file is the one no lesson claims whose text is what the
+    lesson last synced from. That file is renamed (keeping its order
+    prefix), so the next sync does not bring the old slug back as a second
+    lesson.
+    """
     directory.mkdir(parents=True, exist_ok=True)
-    existing = {}
+    existing: dict[str, Path] = {}
     for path in directory.glob("*.md"):
         match = FILE_NAME.match(path.name)
         if match:
             existing[match.group(1)] = path
+    all_slugs = set(Lesson.objects.values_list("slug", flat=True))
+    orphans = {slug: path for slug, path in existing.items() if slug not in all_slugs}
     lessons = Lesson.objects.all()
     if slugs:
         lessons = lessons.filter(slug__in=slugs)
     written = []
     for lesson in lessons:
-        path = (
-            existing.get(lesson.slug)
-            or directory / f"{lesson.order:02d}-{lesson.slug}.md"
-        )
-        path.write_text(format_file(lesson), encoding="utf-8")
+        path = existing.get(lesson.slug)
+        renamed_from = None
+        if path is None:
+            renamed_from = _file_synced_from(lesson, orphans)
+        if renamed_from is not None:
+            prefix = FILE_NAME.match(renamed_from.name)
+            order = renamed_from.name[: prefix.start(1)]
+            path = directory / f"{order}{lesson.slug}.md"
+            del orphans[FILE_NAME.match(renamed_from.name).group(1)]
+        elif path is None:
+            path = directory / f"{lesson.order:02d}-{lesson.slug}.md"
+        source = renamed_from or path
+        previous = source.read_text(encoding="utf-8") if source.exists() else None
+        text = format_file(lesson, previous)
+        # Bytes, not text mode: nothing may turn the LF endings back into CRLF.
+        path.write_bytes(text.encode("utf-8"))
+        if renamed_from is not None and renamed_from != path:
+            renamed_from.unlink()
+        body = file_body(lesson.body)
+        if body != lesson.body:
+            # A body saved with CRLF (or stray blank lines) becomes what the
+            # file holds, so the file and the row have the same digest.
+            lesson.body = body
+            lesson.save(update_fields=_RENDERED_FIELDS)
         # The file and the row now agree, so the next sync sees no conflict.
         Lesson.objects.filter(pk=lesson.pk).update(
             synced_digest=lesson.current_digest, synced_at=timezone.now()
         )
         written.append(path)
     return written
+
+
+def _file_synced_from(lesson: Lesson, orphans: dict[str, Path]) -> Path | None:
+    if not lesson.synced_digest:
+        return None
+    for path in orphans.values():
+        try:
+            if parse_file(path).digest == lesson.synced_digest:
+                return path
+        except AuthoringError:
+            continue
+    return None

@@ -60,9 +60,11 @@ def upload(request):
         f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{RASTER_FORMATS[detected]}"
     )
     stored = default_storage.save(name, upload)
-    return JsonResponse({"image_code": f"![]({default_storage.url(stored)})"})
+    url = default_storage.url(stored)
+    # The editor's script asks for alt text and builds the Markdown from url.
+    return JsonResponse({"url": url, "image_code": f"![]({url})"})
 
 
 def _refuse(message):
-    # django-markdownx's script shows the values of a 400 answer's JSON.
+    # The editor's script (static/js/lesson-editor.js) shows these words.
     return JsonResponse({"image": [message]}, status=400)

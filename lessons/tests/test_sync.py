@@ -38,6 +38,14 @@ def run(*args):
     return out.getvalue(), err.getvalue()
 
 
+def run_skipping(*args):
+    """A sync that skips an admin-edited lesson: it says so and fails."""
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="skipped as edited in the admin"):
+        call_command("sync_content", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
 def test_sync_creates_then_reports_unchanged(content):
     out, _ = run()
     assert "1 created: routes" in out
@@ -70,7 +78,7 @@ def test_sync_never_silently_overwrites_an_admin_edit(content):
     (content / "04-routes.md").write_text(
         LESSON.replace("Text about routes.", "File edit.")
     )
-    _, err = run()
+    _, err = run_skipping()
     assert "Skipped routes: edited in the admin" in err
     assert "Added in the admin." in Lesson.objects.get(slug="routes").body
     _, err = run("--force")
@@ -84,7 +92,7 @@ def test_an_admin_edit_with_an_unchanged_file_is_kept_and_reported(content):
     lesson = Lesson.objects.get(slug="routes")
     lesson.title = "Routing"
     lesson.save()
-    _, err = run()
+    _, err = run_skipping()
     assert "Skipped routes" in err
     assert Lesson.objects.get(slug="routes").title == "Routing"
 
@@ -206,3 +214,72 @@ def test_lessons_without_a_file_are_reported_not_deleted(content):
     out, _ = run()
     assert "lesson routes exists in the database but has no file" in out
     assert Lesson.objects.filter(slug="routes").exists()
+
+
+def test_export_writes_lf_endings_and_the_next_sync_sees_no_change(content):
+    run()
+    lesson = Lesson.objects.get(slug="routes")
+    # What a browser's textarea sends.
+    lesson.body = lesson.body.replace("\n", "\r\n") + "\r\nAdded.\r\n"
+    lesson.save()
+    call_command("export_content", stdout=StringIO())
+    data = (content / "04-routes.md").read_bytes()
+    assert b"\r" not in data and b"Added.\n" in data
+    out, err = run()
+    assert err == "" and "1 unchanged" in out
+
+
+def test_export_leaves_untouched_front_matter_byte_for_byte(content):
+    original = LESSON.replace(
+        "order: 4\n", "order: 4\n# Reviewed by Ana.\nlevel: beginner\n"
+    ).replace("title: Routes", "title: 'Routes'")
+    (content / "04-routes.md").write_text(original)
+    run()
+    lesson = Lesson.objects.get(slug="routes")
+    lesson.body += "\nAdded in the admin.\n"
+    lesson.save()
+    call_command("export_content", stdout=StringIO())
+    text = (content / "04-routes.md").read_text()
+    head = original[: original.index("## Matching")]
+    assert text.startswith(head)
+    assert text == original + "\nAdded in the admin.\n"
+
+
+def test_export_keeps_added_keys_when_the_title_changes(content):
+    (content / "04-routes.md").write_text(
+        LESSON.replace("order: 4\n", "order: 4\nlevel: beginner\n")
+    )
+    run()
+    lesson = Lesson.objects.get(slug="routes")
+    lesson.title = "Routing"
+    lesson.save()
+    call_command("export_content", stdout=StringIO())
+    text = (content / "04-routes.md").read_text()
+    assert "title: Routing\n" in text and "level: beginner\n" in text
+    assert parse_file(content / "04-routes.md").title == "Routing"
+
+
+def test_a_slug_renamed_in_the_admin_renames_the_file(content):
+    run()
+    lesson = Lesson.objects.get(slug="routes")
+    lesson.slug = "routing"
+    lesson.save()
+    out = StringIO()
+    call_command("export_content", stdout=out)
+    assert sorted(path.name for path in content.glob("*.md")) == ["04-routing.md"]
+    out, err = run()
+    assert err == "" and "1 unchanged" in out
+    assert list(Lesson.objects.values_list("slug", flat=True)) == ["routing"]
+
+
+def test_a_file_no_lesson_synced_from_is_not_taken_for_a_rename(content):
+    run()
+    (content / "05-other.md").write_text(LESSON.replace("Text about", "Other"))
+    lesson = Lesson.objects.get(slug="routes")
+    lesson.slug = "routing"
+    lesson.save()
+    call_command("export_content", stdout=StringIO())
+    assert sorted(path.name for path in content.glob("*.md")) == [
+        "04-routing.md",
+        "05-other.md",
+    ]

@@ -1,6 +1,8 @@
 // The slide deck, for the presenter page (data-deck="presenter") and a
 // student's follow-along page (data-deck="follower"). Without this file both
 // pages show every slide one under another, which still reads and prints.
+import { $, $all, activating, slideFor } from "./deck-keys.js";
+
 (function () {
   "use strict";
 
@@ -10,12 +12,6 @@
   var follow = { live: 1, following: true, ended: false };
   var mover = { url: null, sending: false, sent: null, wanted: null };
 
-  function $(selector, root) {
-    return (root || document).querySelector(selector);
-  }
-  function $all(selector, root) {
-    return Array.prototype.slice.call((root || document).querySelectorAll(selector));
-  }
 
   // --- Showing a slide -------------------------------------------------------
 
@@ -57,6 +53,7 @@
       window.scrollTo(0, 0);
     }
     revealDemos();
+    fitSlide();
     var current = $("[data-current-slide]");
     if (current) {
       current.value = String(index + 1);
@@ -70,6 +67,61 @@
       follow.following = index + 1 === follow.live;
       showFollowState();
     }
+  }
+
+  // --- Fitting slides ----------------------------------------------------------
+
+  // A slide is laid out at its natural size, then scaled down as one piece
+  // until it fits between the bars: a demo slide reads whole on a
+  // 1280x720 projector instead of running below the fold.
+  function fitSlide() {
+    var slide = slides[index];
+    if (!slide) {
+      return;
+    }
+    var bar = $(".deck-bar");
+    var followBar = $(".follow-bar");
+    var room = window.innerHeight - (bar ? bar.offsetHeight : 0) - (followBar ? followBar.offsetHeight : 0);
+    deck.style.setProperty("--slide-height", room + "px");
+    var style = getComputedStyle(slide);
+    var inner = slide.querySelector(".slide-fit");
+    var space = room - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    // offsetHeight ignores the transform: this is the unscaled height.
+    var scale = Math.min(1, space / inner.offsetHeight);
+    inner.style.setProperty("--slide-scale", String(scale));
+  }
+
+  // Printed, each slide gets one page (css/present-print.css gives every
+  // slide a page's height); a taller one is scaled to fit it, demos as they
+  // are now. Called while the print styles apply, so it measures those.
+  function fitForPrint() {
+    slides.forEach(function (slide) {
+      var inner = slide.querySelector(".slide-fit");
+      var scale = Math.min(1, slide.clientHeight / inner.offsetHeight);
+      inner.style.setProperty("--print-scale", String(scale));
+    });
+  }
+
+  function setUpFitting() {
+    // A trace on a slide starts closed: it would push the demo off the screen.
+    $all(".deck-slides details[data-inspector]").forEach(function (details) {
+      details.open = false;
+    });
+    window.addEventListener("resize", fitSlide);
+    if (window.ResizeObserver) {
+      // A demo that loads, answers a click or opens its trace changes size.
+      var observer = new ResizeObserver(fitSlide);
+      $all(".slide-fit", deck).forEach(function (inner) {
+        observer.observe(inner);
+      });
+    }
+    var print = window.matchMedia("print");
+    print.addEventListener("change", function () {
+      if (print.matches) {
+        fitForPrint();
+      }
+    });
+    window.addEventListener("beforeprint", fitForPrint);
   }
 
   // htmx loads a demo when it is "revealed", which it checks when the
@@ -91,10 +143,6 @@
     }
     var tag = element.tagName;
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
-  }
-  function activating(element) {
-    // Space and Enter belong to the button, link or summary that has focus.
-    return element && element.closest && element.closest("button, a[href], summary, input, select, textarea, label");
   }
 
   function onKey(event) {
@@ -126,18 +174,15 @@
       return;
     }
     var handled = true;
-    if (key === "ArrowRight" || key === "ArrowDown" || key === "PageDown" || (key === " " && !event.shiftKey) || key === "n") {
-      go(index + 1);
-    } else if (key === "ArrowLeft" || key === "ArrowUp" || key === "PageUp" || (key === " " && event.shiftKey) || key === "p") {
-      go(index - 1);
-    } else if (key === "Home") {
-      go(0);
-    } else if (key === "End") {
-      go(count - 1);
+    var wanted = slideFor(event, index, count);
+    if (wanted !== null) {
+      go(wanted);
     } else if (key === "o" || key === "O") {
       toggleOverview();
     } else if (key === "Escape" && !$("[data-deck-overview]").hidden) {
       toggleOverview(false);
+    } else if ((key === "b" || key === "B" || key === ".") && role === "presenter") {
+      toggleBlackout();
     } else if (key === "f" || key === "F") {
       toggleFullscreen();
     } else if ((key === "s" || key === "S") && $("[data-deck-speaker]")) {
@@ -171,6 +216,26 @@
     } else {
       button.focus();
     }
+  }
+
+  // B (or ".", the key a clicker's "blank" button sends) blacks the
+  // projector out, so the room looks at the speaker; B again brings the
+  // slide back. The deck underneath stays as it was, demos included.
+  function toggleBlackout() {
+    var screen = $("[data-deck-blackout]");
+    if (!screen) {
+      screen = document.createElement("div");
+      screen.className = "deck-blackout";
+      screen.setAttribute("data-deck-blackout", "");
+      screen.hidden = true;
+      var words = document.createElement("p");
+      words.className = "visually-hidden";
+      words.textContent = "The screen is blacked out. Press B to show the slide again.";
+      screen.appendChild(words);
+      deck.appendChild(screen);
+    }
+    screen.hidden = !screen.hidden;
+    $("[data-deck-announce]").textContent = screen.hidden ? "Slide shown again" : "Screen blacked out";
   }
 
   function toggleFullscreen() {
@@ -384,6 +449,7 @@
       }
       togglePanel(false);
     }
+    setUpFitting();
     index = -1;
     go(first);
 

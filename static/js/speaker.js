@@ -3,6 +3,8 @@
 // (present.js) tells it, over a BroadcastChannel, which slide is showing
 // and what each demo looks like after every swap; this page shows copies
 // of that HTML inside inert frames.
+import { $, $all, activating, slideFor } from "./deck-keys.js";
+
 (function () {
   "use strict";
 
@@ -10,40 +12,18 @@
   var demos = {};
   var startedAt;
 
-  function $(selector, scope) {
-    return (scope || document).querySelector(selector);
-  }
-  function $all(selector, scope) {
-    return Array.prototype.slice.call((scope || document).querySelectorAll(selector));
-  }
 
   // --- Copies of slides ---------------------------------------------------------
 
-  // Mirrored demo HTML comes from this site's own presenter window, but it
-  // is still treated as data: no htmx attributes, nothing that could load
-  // from /sandbox/.
+  // Mirrored demo HTML comes from this site's own presenter window. It is
+  // parsed in an inert <template> (nothing in it loads or runs) and its
+  // nodes are copied in. No checking of attributes is needed here: this
+  // page loads no htmx, so hx-* attributes do nothing, and its CSP allows
+  // no inline script or event handler attribute.
   function inertCopy(html) {
-    var parsed = new DOMParser().parseFromString("<div>" + html + "</div>", "text/html");
-    var wrapper = parsed.body.firstElementChild;
-    $all("*", wrapper).forEach(function (element) {
-      Array.prototype.slice.call(element.attributes).forEach(function (attribute) {
-        var name = attribute.name;
-        if (name.indexOf("hx-") === 0 || name.indexOf("data-hx-") === 0 || name.indexOf("on") === 0) {
-          element.removeAttribute(name);
-        } else if ((name === "src" || name === "srcset" || name === "poster") && /\/sandbox\//.test(attribute.value)) {
-          element.removeAttribute(name);
-        }
-      });
-    });
-    $all("script", wrapper).forEach(function (script) {
-      script.remove();
-    });
-    var fragment = document.createDocumentFragment();
-    while (wrapper.firstChild) {
-      fragment.appendChild(document.importNode(wrapper.firstChild, true));
-      wrapper.removeChild(wrapper.firstChild);
-    }
-    return fragment;
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return document.importNode(template.content, true);
   }
 
   // Both frames hold copies of the same slides, so ids get a prefix to
@@ -156,25 +136,14 @@
     if (event.altKey || event.ctrlKey || event.metaKey) {
       return;
     }
-    var onButton = event.target && event.target.closest && event.target.closest("button");
     var key = event.key;
-    if ((key === " " || key === "Enter") && onButton) {
+    if ((key === " " || key === "Enter") && activating(event.target)) {
       return;
     }
-    var handled = true;
-    if (key === "ArrowRight" || key === "ArrowDown" || key === "PageDown" || (key === " " && !event.shiftKey)) {
-      ask(index + 1);
-    } else if (key === "ArrowLeft" || key === "ArrowUp" || key === "PageUp" || (key === " " && event.shiftKey)) {
-      ask(index - 1);
-    } else if (key === "Home") {
-      ask(0);
-    } else if (key === "End") {
-      ask(count - 1);
-    } else {
-      handled = false;
-    }
-    if (handled) {
+    var wanted = slideFor(event, index, count);
+    if (wanted !== null) {
       event.preventDefault();
+      ask(wanted);
     }
   }
 

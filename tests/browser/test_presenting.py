@@ -48,7 +48,10 @@ Click Add 2 twice, then reset.
 ## Recap
 
 Sessions keep state on the server.
-"""
+
+""" + "".join(
+    f"- Point {n} to remember, long enough to fill a line.\n" for n in range(40)
+)
 SLIDES = 5
 DEMO_SLIDE = 3
 
@@ -360,11 +363,74 @@ def test_without_javascript_every_slide_reads_in_order(no_js_page, deck):
 
 
 def test_printing_puts_one_slide_on_each_page(page, deck):
-    page.goto(deck + "#slide-2")
+    page.goto(deck + f"#slide-{DEMO_SLIDE}")
+    slide = current_slide(page)
+    slide.get_by_role("button", name="Add 2").click()
+    expect(counter(slide)).to_have_text("3")
     page.emulate_media(media="print")
     expect(page.locator(".slide:visible")).to_have_count(SLIDES)
     expect(page.locator(".deck-bar")).to_be_hidden()
-    breaks = page.locator(".slide").evaluate_all(
-        "slides => slides.map(s => getComputedStyle(s).breakAfter)"
+    # The demo prints as it is now, without its trace.
+    expect(counter(page.locator(f"#slide-{DEMO_SLIDE}"))).to_have_text("3")
+    expect(page.locator(".deck .inspector").first).to_be_hidden()
+    # A slide taller than a page is scaled to fit it, not cut off.
+    clipped = page.locator(".deck-slides > .slide").evaluate_all(
+        """slides => slides.filter(slide => slide.querySelector(".slide-fit")
+             .getBoundingClientRect().bottom > slide.getBoundingClientRect().bottom + 1)
+           .map(slide => slide.id)"""
     )
-    assert breaks[:-1] == ["page"] * (SLIDES - 1)
+    assert clipped == []
+    pdf = page.pdf(prefer_css_page_size=True)
+    # Each page object in the PDF is "/Type /Page" (the tree is "/Pages").
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == SLIDES
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_a_demo_slide_fits_the_window_with_its_trace_closed(page, deck, size):
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(deck + f"#slide-{DEMO_SLIDE}")
+    slide = current_slide(page)
+    expect(counter(slide)).to_have_text("1")
+    trace = slide.locator("details[data-inspector]")
+    expect(trace).not_to_have_attribute("open", "")
+
+    def assert_fits():
+        bar_top = page.locator(".deck-bar").bounding_box()["y"]
+        fit = slide.locator(".slide-fit")
+        expect(fit).to_have_js_property("isConnected", True)
+        page.wait_for_function(
+            """([fit, barTop]) => fit.getBoundingClientRect().bottom <= barTop + 1""",
+            arg=[fit.element_handle(), bar_top],
+        )
+        box = fit.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= bar_top + 1
+
+    assert_fits()
+    # Opening the trace grows the slide: it is scaled again to fit.
+    slide.locator("details[data-inspector] > summary").click()
+    expect(trace).to_have_attribute("open", "")
+    slide.get_by_role("button", name="Add 2").click()
+    expect(counter(slide)).to_have_text("3")
+    assert_fits()
+    screenshot(page, f"present-demo-slide-{width}x{height}")
+
+
+def test_b_blacks_out_the_projector_and_brings_the_slide_back(page, deck):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(deck + "#slide-2")
+    blackout = page.locator("[data-deck-blackout]")
+    expect(blackout).to_have_count(0)
+    page.keyboard.press("b")
+    expect(blackout).to_be_visible()
+    assert blackout.bounding_box() == {"x": 0, "y": 0, "width": 1280, "height": 720}
+    # Nothing but black: the black screen is on top of the slide and the bar.
+    on_top = page.evaluate(
+        "() => [[640, 360], [640, 700]].every(([x, y]) =>"
+        " document.elementFromPoint(x, y).matches('[data-deck-blackout], [data-deck-blackout] *'))"
+    )
+    assert on_top
+    expect(page.locator("[data-deck-announce]")).to_have_text("Screen blacked out")
+    page.keyboard.press("b")
+    expect(blackout).to_be_hidden()
+    expect_slide(page, 2)

@@ -51,10 +51,16 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Note: lesson {slug} exists in the database but has no file (export_content writes one)."
             )
+        failures = []
         if report.errors:
             for name, problems in report.errors.items():
                 for problem in problems:
                     self.stderr.write(self.style.ERROR(f"{name}: {problem}"))
-            raise CommandError(
-                f"{len(report.errors)} lesson file(s) could not be synced."
+            failures.append(f"{len(report.errors)} lesson file(s) could not be synced")
+        if report.conflicts:
+            # A deploy script must notice: the site is not showing the files.
+            failures.append(
+                f"{len(report.conflicts)} lesson(s) skipped as edited in the admin"
             )
+        if failures:
+            raise CommandError("; ".join(failures) + ".")
