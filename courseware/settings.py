@@ -289,15 +289,17 @@ AXES_VERBOSE = False
 # One visitor's demo requests take turns: one runs, at most
 # COURSEWARE_SESSION_LOCK_WAITERS wait (across every worker and app server),
 # and any further one is refused at once with a 429 "try again". A waiting
-# request holds a worker, so both numbers are kept small.
+# request holds a worker, so a visitor can hold 1 + WAITERS workers at most;
+# the page never sends more than two demo requests at once (demos.js).
 #
-# The waiter is always next in line, so it waits for one request only: a
-# click takes about 10-40 ms and a login (Argon2) about 50-150 ms, and on a
-# machine loaded to a load average of 10 the slowest of them took 0.4-0.6 s
-# (bench/clicks.py). One second covers that with room; waiting longer only
-# keeps a worker from other visitors for a request that will be late anyway.
+# The wait only bounds how long a visitor's second request waits for their
+# first. It waits for one request: a click takes tens of milliseconds, a
+# login's Argon2 hash took 135 ms (p50) and 296 ms (slowest of 15) at a
+# load average of 33 on this project's 2-core machine. Two seconds leave
+# room for the rest of the request and a busier machine still;
+# waiting longer would keep a worker for a request that is late anyway.
 COURSEWARE_SESSION_LOCK_WAIT = float(
-    os.environ.get("COURSEWARE_SESSION_LOCK_WAIT", "1")
+    os.environ.get("COURSEWARE_SESSION_LOCK_WAIT", "2")
 )
 COURSEWARE_SESSION_LOCK_WAITERS = env_int("COURSEWARE_SESSION_LOCK_WAITERS", 1)
 

@@ -30,11 +30,14 @@ across every process and every app server that shares the database:
 - any further request is refused at once with a 429 ("too many clicks at
   once, try again"), before the session is read: nothing changed.
 
-A request takes a waiter slot *before* it asks for the lock, and gives the
-slot back once it holds the lock. So a newcomer cannot overtake the request
-already waiting, and the one waiting is always next. One waiter is enough
-for a reader: a demo serializes its own clicks in the browser (demos.js),
-and a lesson shows at most two demos, which may load at the same moment.
+A request first tries the lock. If it is taken, the request tries for a
+waiter slot, waits in it for the lock, and gives the slot back once it
+holds the lock (or gives up). A free lock goes to whoever asks first: a
+request that arrives just as the running one ends is not refused because
+the waiter has not woken up yet. One waiter is enough for a reader: a demo
+sends its own clicks one after another, and the page sends at most two
+demo requests at once (demos.js, keepToTheServersLimit), for a lesson
+whose demos all load at the same moment.
 
 Each lock and each waiter slot is taken in two steps:
 
@@ -263,6 +266,8 @@ class SessionLocks:
             # No one may wait: the lock now, or a 429.
             if not self._take(number, None):
                 raise Busy("this session is busy")
+            return
+        if self._take(number, None):
             return
         slot = self._take_a_slot(session_key, waiters)
         if slot is None:
