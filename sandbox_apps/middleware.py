@@ -121,6 +121,7 @@ class SessionWriteLockMiddleware:
         return self._locks
 
 
+BUSY_HEADER = "X-Session-Busy"
 BUSY_MESSAGE = (
     "Too many clicks at once: your earlier clicks are still being handled,"
     " so this one was not applied. Try again."
@@ -139,6 +140,9 @@ def busy(request):
     context = {"message": BUSY_MESSAGE, "status": 429, "back_url": entry_url(request)}
     response = render(request, template, context, status=429)
     response["Retry-After"] = "1"
+    # Tells retry.js this is "too many at once", not a form's own 429 (a
+    # throttled login shows its form with the message instead).
+    response[BUSY_HEADER] = "1"
     # SandboxMiddleware sits inside this one and never sees this answer.
     patch_vary_headers(response, ["HX-Request"])
     add_never_cache_headers(response)

@@ -124,6 +124,7 @@ def test_a_request_that_waits_too_long_gets_a_429_and_changes_nothing(playing, h
         locks.release(key)
     assert response.status_code == 429
     assert response["Retry-After"] == "1"
+    assert response["X-Session-Busy"] == "1"
     html = response.content.decode()
     assert "Too many clicks at once" in html
     assert ("<html" in html) is not htmx

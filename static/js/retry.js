@@ -70,6 +70,16 @@
     " Wait a moment, then try again. ",
   ];
 
+  // Too many at once: a proxy's limit (its answer is not the site's), or
+  // the session lock, which says so in a header. A throttled login is a
+  // 429 too, but it is the form with its own message: swapped as usual.
+  function tooManyAtOnce(xhr) {
+    return (
+      xhr.status === 429 &&
+      (!fromTheSite(xhr) || xhr.getResponseHeader("X-Session-Busy") === "1")
+    );
+  }
+
   function showFailure(stage, config, message) {
     var old = stage.querySelector(":scope > .demo-failure");
     if (old) {
@@ -113,7 +123,7 @@
       return;
     }
     var status = detail.xhr.status;
-    if (status === 429) {
+    if (tooManyAtOnce(detail.xhr)) {
       // Whoever refused it, the board stays as it is.
       detail.shouldSwap = false;
       detail.isError = false;
