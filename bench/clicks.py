@@ -377,12 +377,17 @@ def one_visitor_flood(base, tmp, args):
             finally:
                 report = flooding.communicate(timeout=args.duration + 60)[0]
             answers = re.search(r"statuses: (.*)", report)
+            if quiet[3] or busy[3]:
+                print(
+                    f"  ({label}: lesson answers not 2xx/3xx: {quiet[3]} quiet, {busy[3]} flood)"
+                )
             # Lesson requests/s matter as much as latency: wrk leaves out
             # of its percentiles the requests it gave up on (after 2 s).
             print(
                 f"| {label:<18} | {quiet[0]:>11.0f} | {quiet[1]:>9.2f} | {quiet[2]:>9.2f} "
                 f"| {busy[0]:>11.0f} | {busy[1]:>9.2f} | {busy[2]:>9.2f} "
-                f"| {busy[2] / quiet[2]:>8.1f}x | {answers[1] if answers else '?'} |"
+                f"| {busy[2] / quiet[2] if quiet[2] else 0:>8.1f}x "
+                f"| {answers[1] if answers else '?'} |"
             )
     finally:
         if nginx:
