@@ -10,6 +10,7 @@ from __future__ import annotations
 from pymdownx.blocks import BlocksExtension
 
 from .base import Conversion, SlotBlock
+from .check import CheckBlock
 from .demo import DemoBlock
 from .exercise import ExerciseBlock
 from .notes import NotesBlock
@@ -20,6 +21,7 @@ BLOCKS: list[type] = [
     SourceBlock,
     NotesBlock,
     ExerciseBlock,
+    CheckBlock,
 ]
 
 
