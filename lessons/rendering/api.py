@@ -28,7 +28,7 @@ from .slides import split_slides
 
 # Bump when the HTML this package produces changes, so stored lessons are
 # rendered again by ``sync_content``.
-RENDERER_VERSION = 5
+RENDERER_VERSION = 6
 
 # Real lessons are 5-15 KB. Ordinary lesson text costs Python-Markdown
 # about 0.1 s of CPU per 12,000 characters (0.42 s for 50,000 on a loaded

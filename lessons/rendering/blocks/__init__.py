@@ -13,6 +13,7 @@ from .base import Conversion, SlotBlock
 from .demo import DemoBlock
 from .exercise import ExerciseBlock
 from .notes import NotesBlock
+from .reveal import RevealBlock
 from .source import SourceBlock
 
 BLOCKS: list[type] = [
@@ -20,6 +21,7 @@ BLOCKS: list[type] = [
     SourceBlock,
     NotesBlock,
     ExerciseBlock,
+    RevealBlock,
 ]
 
 
