@@ -192,8 +192,19 @@ class Presentation(models.Model):
     slide = models.PositiveIntegerField(default=1)
     # Incremented on every change; followers' ETag.
     version = models.PositiveIntegerField(default=1)
+    # The slide's stable id (lessons.rendering.slides): after an edit during
+    # class, the class stays on the same slide even if its number changed.
+    slide_key = models.CharField(max_length=200, blank=True, default="")
+    # Fingerprint of the deck ``slide`` was counted in (Presentation.deck_digest_of).
+    deck_digest = models.CharField(max_length=64, blank=True, default="")
+    # How many of the slide's reveal items are shown (0: none yet).
+    step = models.PositiveIntegerField(default=0)
+    # The presenter blacked the screens out (B): students see a dark pause.
+    blackout = models.BooleanField(default=False)
     started_at = models.DateTimeField(default=timezone.now)
     moved_at = models.DateTimeField(default=timezone.now)
+    # The presenter's page says it is still open (a heartbeat); see is_live.
+    presenter_seen_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
 
     objects = PresentationQuerySet.as_manager()
@@ -231,6 +242,35 @@ class Presentation(models.Model):
             ended_at=now, version=models.F("version") + 1
         )
         self.refresh_from_db(fields=["ended_at", "version"])
+
+
+class Follower(models.Model):
+    """A device following a presentation, and when its poll last arrived.
+
+    The device is a random id the student's browser made up and keeps in
+    localStorage: no account, no cookie, nothing about the person. It only
+    lets the presenter count distinct screens (lessons.following).
+    """
+
+    presentation = models.ForeignKey(
+        Presentation, on_delete=models.CASCADE, related_name="followers"
+    )
+    device = models.CharField(max_length=64)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["presentation", "device"], name="one_row_per_device"
+            )
+        ]
+        # The presenter's count: this presentation's rows seen lately.
+        indexes = [
+            models.Index(fields=["presentation", "seen_at"], name="follower_recent")
+        ]
+
+    def __str__(self):
+        return f"{self.device} on {self.presentation.code}"
 
 
 class LessonSection(models.Model):

@@ -10,8 +10,8 @@ The modules, one job each:
 - ``api``: ``render(text) -> Rendered``, the pipeline, ``render_lesson``
   (``render`` with the site's limits);
 - ``markdown_config``: which Markdown extensions lessons may use;
-- ``blocks/``: Courseware's own ``/// demo``, ``/// source`` and
-  ``/// notes`` blocks, one module each, and their registry;
+- ``blocks/``: Courseware's own ``/// demo``, ``/// source``,
+  ``/// notes`` and ``/// reveal`` blocks, one module each, and their registry;
 - ``sanitize``: the trust boundary, an nh3 allowlist;
 - ``slides``: cutting the page into slides and moving notes onto them;
 - ``limits``: the forked child with its CPU-time and memory limits;

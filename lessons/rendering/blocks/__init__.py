@@ -14,6 +14,7 @@ from .check import CheckBlock
 from .demo import DemoBlock
 from .exercise import ExerciseBlock
 from .notes import NotesBlock
+from .reveal import RevealBlock
 from .source import SourceBlock
 
 BLOCKS: list[type] = [
@@ -21,6 +22,7 @@ BLOCKS: list[type] = [
     SourceBlock,
     NotesBlock,
     ExerciseBlock,
+    RevealBlock,
     CheckBlock,
 ]
 
