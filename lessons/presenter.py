@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST, require_safe
 
+from . import polls
 from .models import Lesson, Presentation
 
 # htmx stops polling when an answer has this status.
@@ -153,6 +154,7 @@ def follow(request, code):
         "role": "follower",
         "presentation": presentation,
         **state_context(presentation),
+        **polls.student_context(request, presentation),
     }
     return render(request, "lessons/present/follow.html", context)
 
@@ -290,4 +292,5 @@ def state_context(presentation):
         "code": presentation.code,
         "slide": presentation.slide,
         "etag": presentation.etag,
+        "poll_stamp": polls.stamp(presentation),
     }
