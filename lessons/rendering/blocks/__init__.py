@@ -10,6 +10,7 @@ from __future__ import annotations
 from pymdownx.blocks import BlocksExtension
 
 from .base import Conversion, SlotBlock
+from .check import CheckBlock
 from .demo import DemoBlock
 from .exercise import ExerciseBlock
 from .notes import NotesBlock
@@ -22,6 +23,7 @@ BLOCKS: list[type] = [
     NotesBlock,
     ExerciseBlock,
     RevealBlock,
+    CheckBlock,
 ]
 
 
