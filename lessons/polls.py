@@ -323,7 +323,7 @@ def results_context(poll: Poll) -> dict:
 
 def panel_context(presentation: Presentation, slide: int | None = None) -> dict:
     lesson = presentation.lesson
-    slide = slide or presentation.slide
+    slide = slide or presentation.position_in(lesson)[0]
     poll = current_poll(presentation)
     context = {"presentation": presentation, "lesson": lesson, "poll": poll}
     if poll is not None:

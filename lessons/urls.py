@@ -29,4 +29,5 @@ urlpatterns = [
     re_path(rf"^f/{CODE}/live/$", presenter.follow_live, name="follow_live"),
     re_path(rf"^f/{CODE}/move/$", presenter.move, name="follow_move"),
     re_path(rf"^f/{CODE}/end/$", presenter.end, name="follow_end"),
+    re_path(rf"^f/{CODE}/beat/$", presenter.beat, name="follow_beat"),
 ]

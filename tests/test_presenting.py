@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from lessons.models import Lesson, Presentation
+from lessons.presenter import create_presentation
 
 BODY = """Opening words.
 
@@ -58,7 +59,7 @@ def student(db):
 
 @pytest.fixture
 def presentation(lesson, staff):
-    return Presentation.objects.create(lesson=lesson, presenter=staff)
+    return create_presentation(lesson, staff, 1)
 
 
 def test_saving_a_lesson_stores_its_slides(lesson):
@@ -281,7 +282,7 @@ def test_state_says_which_slide_is_live(client, presentation):
     response = client.get(f"/f/{presentation.code}/state/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert 'data-live-slide="2"' in response.content.decode()
-    assert response["ETag"] == presentation.etag
+    assert response["ETag"] == presentation.etag_for(presentation.lesson.deck_digest)
 
 
 def test_state_is_304_while_nothing_changed(client, presentation):

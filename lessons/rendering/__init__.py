@@ -54,6 +54,7 @@ from .errors import AuthoringError
 from .inputs import inputs_digest
 from .preview import preview_html
 from .sanitize import sanitize
+from .slides import slide_ids
 
 __all__ = [
     "DEFAULT_CPU_SECONDS",
@@ -71,4 +72,5 @@ __all__ = [
     "render_prompt",
     "resolve_source",
     "sanitize",
+    "slide_ids",
 ]
