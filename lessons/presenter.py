@@ -58,13 +58,30 @@ def present(request, slug):
 @require_safe
 @never_cache
 @staff_member_required
+@ensure_csrf_cookie
 def speaker(request, slug):
+    """The speaker's notes and timer; a remote for the user's own running session.
+
+    On another device (a phone) it moves the class through the server
+    (static/js/remote.js); that needs the user's live session, so another
+    staff user gets the notes but no remote.
+    """
     lesson = get_object_or_404(Lesson, slug=slug)
     lesson.refresh_rendering()
+    presentation = (
+        Presentation.objects.live()
+        .filter(lesson=lesson, presenter=request.user)
+        .first()
+    )
     return render(
         request,
         "lessons/present/speaker.html",
-        {"lesson": lesson, "slides": deck(lesson)},
+        {
+            "lesson": lesson,
+            "slides": deck(lesson),
+            "presentation": presentation,
+            "deck_digest": lesson.deck_digest,
+        },
     )
 
 
