@@ -32,25 +32,47 @@ import { $, $all } from "./deck-keys.js";
     return shown.length === 1 ? shown[0].getAttribute("data-slide") : null;
   }
 
+  // The panel names the slide whose checks it offers (data-poll-slide).
+  // It is fetched again until that is the slide on screen, one request at
+  // a time, so fast paging ends on the right slide's checks.
+  var loading = false;
+  function syncPresenterPanel() {
+    var panel = $("#poll-panel");
+    var slide = currentSlide();
+    var url = panel ? panel.getAttribute("data-poll-panel-url") : null;
+    // A poll that is running stays, whatever the slide.
+    if (loading || !url || !window.htmx || slide === null || $("#poll-results", panel)) {
+      return;
+    }
+    if (panel.getAttribute("data-poll-slide") === slide) {
+      return;
+    }
+    loading = true;
+    window.htmx
+      .ajax("GET", url + "?slide=" + slide, { target: "#poll-panel", swap: "outerHTML" })
+      .then(
+        function () {
+          loading = false;
+          syncPresenterPanel();
+        },
+        function () {
+          loading = false;
+        }
+      );
+  }
+
   function watchPresenterSlides() {
     var slides = $(".deck-slides");
     if (!slides || !window.MutationObserver) {
       return;
     }
-    var last = currentSlide();
-    new MutationObserver(function () {
-      var slide = currentSlide();
-      var panel = $("#poll-panel");
-      // A poll that is running stays, whatever the slide.
-      if (slide === null || slide === last || !panel || $("#poll-results", panel) || !window.htmx) {
-        return;
-      }
-      last = slide;
-      var url = panel.getAttribute("data-poll-panel-url");
-      if (url) {
-        window.htmx.ajax("GET", url + "?slide=" + slide, { target: "#poll-panel", swap: "outerHTML" });
-      }
-    }).observe(slides, { attributes: true, attributeFilter: ["hidden"], subtree: true });
+    new MutationObserver(syncPresenterPanel).observe(slides, {
+      attributes: true,
+      attributeFilter: ["hidden"],
+      subtree: true,
+    });
+    // The panel first arrives by htmx (hx-trigger="load"), showing the class's slide.
+    document.body.addEventListener("htmx:afterSettle", syncPresenterPanel);
   }
 
   function start() {
