@@ -244,6 +244,22 @@ class Presentation(models.Model):
 
     objects = PresentationQuerySet.as_manager()
 
+    # What followers' pages are told (lessons.presenter.follow_state reads
+    # only these): where the class is, and whether the session is live.
+    STATE_FIELDS = (
+        "code",
+        "lesson",
+        "slide",
+        "slide_key",
+        "deck_digest",
+        "step",
+        "blackout",
+        "version",
+        "moved_at",
+        "presenter_seen_at",
+        "ended_at",
+    )
+
     class Meta:
         ordering = ["-started_at"]
 
@@ -304,18 +320,7 @@ class Presentation(models.Model):
             moved_at=now,
             presenter_seen_at=now,
         )
-        self.refresh_from_db(
-            fields=[
-                "slide",
-                "slide_key",
-                "deck_digest",
-                "step",
-                "blackout",
-                "version",
-                "moved_at",
-                "presenter_seen_at",
-            ]
-        )
+        self.refresh_from_db(fields=self.STATE_FIELDS)
 
     def beat(self, *, closing: bool = False) -> bool:
         """The presenter's page is still open (or, ``closing``, was just closed).

@@ -227,7 +227,7 @@ def follow_state(request, code):
         Presentation.objects.with_code(code)
         .select_related("lesson")
         .only(
-            *STATE_FIELDS,
+            *Presentation.STATE_FIELDS,
             # What Lesson.deck_digest reads: the slides themselves only load
             # when the answer is not a 304.
             "lesson__title",
@@ -273,22 +273,6 @@ def follow_live(request, code):
 
 
 # --- Helpers -------------------------------------------------------------------
-
-
-# The row's fields a follower's poll reads.
-STATE_FIELDS = (
-    "code",
-    "lesson",
-    "slide",
-    "slide_key",
-    "deck_digest",
-    "step",
-    "blackout",
-    "version",
-    "moved_at",
-    "presenter_seen_at",
-    "ended_at",
-)
 
 
 def plain(text, status):

@@ -12,7 +12,7 @@ import { deviceId } from "./device.js";
   var deck, slides, count, index = 0, role;
   var typed = "", typedTimer = null;
   var channel = null;
-  // step: how many of the current slide's reveal items show (see reveal()).
+  // step: how many of the current slide's reveal items show (see showStep()).
   var step = 0, blackout = false;
   var follow = { live: 1, key: null, step: 0, blackout: false, following: true, ended: false };
   var mover = { url: null, sending: false, sent: null, wanted: null };
@@ -47,8 +47,6 @@ import { deviceId } from "./device.js";
     });
     $("[data-deck-number]").textContent = String(index + 1);
     $("[data-deck-progress]").value = index + 1;
-    $("[data-deck-prev]").disabled = index === 0;
-    $("[data-deck-next]").disabled = index === count - 1;
     $all("[data-go]").forEach(function (link) {
       if (parseInt(link.getAttribute("data-go"), 10) === index + 1) {
         link.setAttribute("aria-current", "true");
@@ -105,6 +103,10 @@ import { deviceId } from "./device.js";
     items.forEach(function (item, position) {
       item.classList.toggle("reveal-pending", position >= shown);
     });
+    // On the last slide, Next still has items to show.
+    var stepping = role === "presenter";
+    $("[data-deck-prev]").disabled = index === 0 && !(stepping && step > 0);
+    $("[data-deck-next]").disabled = index === count - 1 && !(stepping && step < items.length);
   }
   function forward() {
     if (role === "presenter" && step < revealItems(index).length) {
