@@ -209,10 +209,12 @@ class Gunicorn:
         return self
 
     def wait_until_ready(self) -> None:
+        # Each worker warms up before it answers; on a machine loaded 15
+        # times over its cores, that took 50 s.
         wait_for(
             lambda: http_status(f"http://127.0.0.1:{self.port}/health/") == 200,
             f"gunicorn {self.name}",
-            60,
+            180,
         )
 
     def kill(self) -> None:
