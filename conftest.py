@@ -80,6 +80,7 @@ START_FIRST = (
     "tests/test_scaleout.py",
     "tests/test_setup.py",
     "tests/test_session_write_lock.py",
+    "tests/test_gunicorn_reload.py",
     "exercises/tests/test_checks.py",
     "courseware/tests/test_media.py",
     "tests/test_course_facts.py",
