@@ -72,6 +72,31 @@ def _own_bench_ports(index: int) -> None:
     os.environ["COURSEWARE_BENCH_PORTS"] = f"{start}-{start + size - 1}"
 
 
+# Files that take minutes because they start servers or build environments.
+# ./dev test hands whole files to xdist workers in collection order, so these
+# go first: started last, one of them alone would keep the run going long
+# after every other file has finished. A file missing here is only slower.
+START_FIRST = (
+    "tests/test_scaleout.py",
+    "tests/test_setup.py",
+    "tests/test_session_write_lock.py",
+    "tests/test_gunicorn_reload.py",
+    "exercises/tests/test_checks.py",
+    "courseware/tests/test_media.py",
+    "tests/test_course_facts.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    root = Path(config.rootpath)
+
+    def place(item):
+        path = Path(item.path).relative_to(root).as_posix()
+        return START_FIRST.index(path) if path in START_FIRST else len(START_FIRST)
+
+    items.sort(key=place)  # stable: the rest keep pytest's order
+
+
 def pytest_unconfigure(config):
     for folder in _own_folder:
         shutil.rmtree(folder, ignore_errors=True)
