@@ -122,7 +122,9 @@ def worker_start(page, slug: str) -> float:
         print(
             f"  note: Python started {started}: {block.get_attribute('data-runtime-note')}"
         )
-    return json.loads(block.get_attribute("data-runtime-phases"))["runtime"] / 1000
+    phases = json.loads(block.get_attribute("data-runtime-phases"))
+    print(f"  worker phases (ms since start, {started}): {phases}")
+    return phases["runtime"] / 1000
 
 
 def recheck_after_edit(page, slug: str) -> float:

@@ -411,6 +411,12 @@ class Exercise {
         readOnly: !file.editable,
         onChange: () => this.edited(),
       });
+      // The editor lives in a shadow root, so the page's own key handlers
+      // (shortcuts.js: "n" opens the next lesson; the presenter's keys) see
+      // its keys as coming from the editor's host element, not from an
+      // editable field, and would act on every letter typed. What is typed
+      // in an editor is the editor's alone.
+      view.root.host.addEventListener("keydown", (event) => event.stopPropagation());
       this.views.set(file.path, view);
     });
 

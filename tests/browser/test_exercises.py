@@ -92,8 +92,17 @@ def test_learner_writes_the_solution_checks_it_and_finds_it_after_a_reload(
     expect(failed.locator(".exercise-message")).not_to_be_empty()
     expect(block.get_by_role("button", name="Show the solution")).to_be_enabled()
 
+    # Typing key by key logs nothing (no "Applying inline style violates
+    # style-src": Chromium's own editing would add style attributes beside
+    # highlighted words), and the page's shortcuts ("n", "p", "t", "s") stay
+    # out of the editor.
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     for path, text in exercise.solution.items():
         replace_text(page, editor_of(page, path), text)
+        page.keyboard.type("\n# typed key by key: n p t s (x) [1]\n")
+    assert not console, console
+    expect(page).to_have_url(url)
     block.get_by_role("button", name="Check", exact=True).click()
     expect(status).to_contain_text("All", timeout=START)
     requirements = block.locator(".exercise-requirement")
