@@ -411,3 +411,64 @@ class LessonSection(models.Model):
     def get_absolute_url(self):
         url = reverse("lessons:detail", args=[self.lesson.slug])
         return f"{url}#{self.anchor}" if self.anchor else url
+
+
+class Poll(models.Model):
+    """A knowledge check posed to a class, with its parts copied from the lesson.
+
+    The question and choices are a copy, not a reference: editing the lesson
+    during class cannot change a question students are answering.
+    """
+
+    presentation = models.ForeignKey(
+        Presentation, on_delete=models.CASCADE, related_name="polls"
+    )
+    # The check's id in the lesson ("check-2"), to offer it again.
+    check_id = models.CharField(max_length=40)
+    # Sanitized HTML, made when the lesson was saved (lessons.rendering).
+    question_html = models.TextField()
+    choices_html = models.JSONField()
+    right = models.PositiveSmallIntegerField()
+    explanation_html = models.TextField(blank=True, default="")
+    opened_at = models.DateTimeField(default=timezone.now)
+    # Revealed: the right answer shows on students' screens; answers stop.
+    revealed_at = models.DateTimeField(null=True, blank=True)
+    # Ended: off students' screens.
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.check_id} in {self.presentation.code}"
+
+    @property
+    def state(self) -> str:
+        if self.ended_at is not None:
+            return "ended"
+        if self.revealed_at is not None:
+            return "revealed"
+        return "open"
+
+
+class PollAnswer(models.Model):
+    """One device's answer to a poll: which choice, and nothing about the person.
+
+    ``device`` is a hash of a random token kept in the student's browser,
+    salted with the poll, so answers to two polls cannot be linked.
+    """
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="answers")
+    device = models.CharField(max_length=64)
+    choice = models.PositiveSmallIntegerField()
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["poll", "device"], name="one_answer_per_device"
+            )
+        ]
+
+    def __str__(self):
+        return f"choice {self.choice} in {self.poll}"

@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST, require_safe
 
-from . import following
+from . import following, polls
 from .models import Lesson, Presentation
 
 # htmx stops polling when an answer has this status.
@@ -58,13 +58,30 @@ def present(request, slug):
 @require_safe
 @never_cache
 @staff_member_required
+@ensure_csrf_cookie
 def speaker(request, slug):
+    """The speaker's notes and timer; a remote for the user's own running session.
+
+    On another device (a phone) it moves the class through the server
+    (static/js/remote.js); that needs the user's live session, so another
+    staff user gets the notes but no remote.
+    """
     lesson = get_object_or_404(Lesson, slug=slug)
     lesson.refresh_rendering()
+    presentation = (
+        Presentation.objects.live()
+        .filter(lesson=lesson, presenter=request.user)
+        .first()
+    )
     return render(
         request,
         "lessons/present/speaker.html",
-        {"lesson": lesson, "slides": deck(lesson)},
+        {
+            "lesson": lesson,
+            "slides": deck(lesson),
+            "presentation": presentation,
+            "deck_digest": lesson.deck_digest,
+        },
     )
 
 
@@ -194,6 +211,7 @@ def follow(request, code):
         "presentation": presentation,
         "deck_digest": lesson.deck_digest,
         **state_context(presentation, lesson),
+        **polls.student_context(request, presentation),
     }
     return render(request, "lessons/present/follow.html", context)
 
@@ -376,4 +394,5 @@ def state_context(presentation, lesson):
         "blackout": presentation.blackout,
         "live_deck": deck_digest,
         "etag": presentation.etag_for(deck_digest),
+        "poll_stamp": polls.stamp(presentation),
     }

@@ -3,6 +3,7 @@
 // pages show every slide one under another, which still reads and prints.
 import { csrfToken } from "./csrf.js";
 import { $, $all, activating, direction, slideFor } from "./deck-keys.js";
+import { watchClass } from "./class-state.js";
 import { deviceId } from "./device.js";
 
 (function () {
@@ -371,6 +372,9 @@ import { deviceId } from "./device.js";
       return;
     }
     mover.sending = true;
+    if (remote) {
+      remote.moved();
+    }
     var wanted = mover.wanted;
     var values = {
       slide: wanted.slide,
@@ -396,6 +400,45 @@ import { deviceId } from "./device.js";
           sendMove();
         }
       });
+  }
+
+  // --- A remote moves the class too --------------------------------------------------
+
+  // The speaker view on another device (the instructor's phone) moves the
+  // class through the server; this page follows such moves as a student's
+  // page does. Moves of its own are never undone by an older answer.
+  var remote = null;
+  function followRemote() {
+    if (remote) {
+      remote.stop();
+      remote = null;
+    }
+    var panel = $("[data-follow-panel]");
+    var url = panel ? panel.getAttribute("data-state-url") : null;
+    if (!url) {
+      return;
+    }
+    remote = watchClass(url, function (state) {
+      if (state.ended) {
+        return;
+      }
+      var position = slides.findIndex(function (slide) {
+        return state.key && slide.getAttribute("data-slide-id") === state.key;
+      });
+      if (position < 0) {
+        position = Math.max(0, Math.min(count - 1, state.slide - 1));
+      }
+      var seen = classState(position + 1, state.step, state.blackout);
+      if (sameState(seen, mover.sent)) {
+        return;
+      }
+      // Already where the class is: go() then sends nothing back.
+      mover.sent = seen;
+      setBlackout(state.blackout);
+      go(position, { step: state.step });
+    }, function () {
+      return mover.sending || (mover.wanted !== null && !sameState(mover.wanted, mover.sent));
+    });
   }
 
   // --- Heartbeat: the session stays live while this page is open -----------------------
@@ -475,6 +518,7 @@ import { deviceId } from "./device.js";
     }
     beat();
     beater.timer = setInterval(beat, BEAT_EVERY);
+    followRemote();
   }
   // Closing the tab (or reloading) says so; the server ends the session a
   // little later unless a presenter page beats again.

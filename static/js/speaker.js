@@ -4,11 +4,14 @@
 // and what each demo looks like after every swap; this page shows copies
 // of that HTML inside inert frames.
 import { $, $all, activating, direction, slideFor } from "./deck-keys.js";
+import { startRemote } from "./remote.js";
 
 (function () {
   "use strict";
 
   var root, count, index = 0, channel = null, connected = false;
+  // Set when this view is a remote for the user's session (remote.js).
+  var remote = null;
   var demos = {};
   var startedAt;
   // Reveal items shown on the current slide; all of them until connected.
@@ -150,6 +153,9 @@ import { $, $all, activating, direction, slideFor } from "./deck-keys.js";
       channel.postMessage({ type: way });
     } else if (channel && connected) {
       channel.postMessage({ type: "go", index: target });
+    } else if (remote) {
+      // Another device: the move goes through the server.
+      remote.ask(target, way);
     } else {
       // No presenter window: page through the notes here alone.
       index = target;
@@ -286,11 +292,30 @@ import { $, $all, activating, direction, slideFor } from "./deck-keys.js";
     });
     document.addEventListener("keydown", onKey);
     show();
+    remote = startRemote(root, {
+      count: count,
+      current: function () {
+        return { index: index, step: step === Infinity ? 0 : step };
+      },
+      show: function (position, shown) {
+        // A presenter window in this browser says the same, sooner.
+        if (!connected) {
+          index = position;
+          step = shown;
+          show();
+        }
+      },
+      status: function (text) {
+        if (!connected) {
+          setStatus(text);
+        }
+      },
+    });
     if ("BroadcastChannel" in window) {
       channel = new BroadcastChannel(root.getAttribute("data-channel"));
       channel.onmessage = receive;
       channel.postMessage({ type: "hello" });
-    } else {
+    } else if (!remote) {
       setStatus("This browser cannot connect the speaker view to the presenter window.");
     }
   }
