@@ -253,3 +253,45 @@ def test_the_check_block_works_with_and_without_javascript(
     summary.focus()
     page.keyboard.press("Enter")
     expect(page.locator(".check").get_by_text("Right.", exact=True)).to_be_visible()
+
+
+def test_the_poll_works_from_a_phone_and_without_javascript(
+    browser, deck, teacher, live_server
+):
+    lesson = Lesson.objects.get(slug="remote-test")
+    presentation = Presentation.objects.create(
+        lesson=lesson, presenter=teacher, slide=3
+    )
+    # The instructor's phone, from the speaker view's link.
+    phone = browser.new_context(**PHONE)
+    log_in(phone, teacher, live_server.url)
+    remote = phone.new_page()
+    remote.goto(f"{live_server.url}/lessons/remote-test/present/speaker/")
+    remote.get_by_role("link", name="Live poll").click()
+    expect(remote.get_by_role("heading", level=1)).to_contain_text("Live poll")
+    assert_accessible(remote, "poll page on the presenter's phone")
+    remote.get_by_role("button", name="Ask the class").click()
+    expect(remote.get_by_role("button", name="Reveal the answer")).to_be_visible()
+
+    # A student without JavaScript answers with the plain form.
+    student = browser.new_context(java_script_enabled=False, **PHONE)
+    page = student.new_page()
+    page.goto(f"{live_server.url}/f/{presentation.code}/")
+    poll = page.locator("#poll")
+    expect(poll).to_contain_text("Which view runs?")
+    poll.get_by_label(re.compile("The one listed first")).check()
+    poll.get_by_role("button", name="Send my answer").click()
+    expect(page.locator("#poll")).to_contain_text("you answered B")
+    assert page.url.endswith("#poll")
+
+    expect(remote.locator(".poll-total")).to_contain_text("1 answer")
+    remote.get_by_role("button", name="Reveal the answer").click()
+    expect(remote.get_by_role("row", name=re.compile("listed first"))).to_contain_text(
+        "Right answer"
+    )
+    assert_accessible(remote, "poll page, revealed")
+    screenshot(remote, "poll-phone-presenter")
+    page.reload()
+    expect(page.locator("#poll")).to_contain_text("Right answer")
+    phone.close()
+    student.close()
