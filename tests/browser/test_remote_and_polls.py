@@ -20,6 +20,11 @@ Greet the room; REMOTE-NOTE-ONE.
 
 Django tries the patterns in order.
 
+/// reveal
+- The first match wins.
+- No match is a 404.
+///
+
 /// notes
 Ask which pattern wins; REMOTE-NOTE-TWO.
 ///
@@ -124,6 +129,14 @@ def test_a_phone_remote_moves_the_projector_and_the_class(
     expect(remote.locator("[data-pane=notes]")).to_contain_text("REMOTE-NOTE-TWO")
     expect_slide(projector, 2)
     expect_slide(student, 2)
+    pending = ".slide:not([hidden]) .slide-reveal li.reveal-pending"
+    expect(projector.locator(pending)).to_have_count(2)
+    # Next shows a revealed list's items one at a time, then moves on.
+    next_button.click()
+    expect(projector.locator(pending)).to_have_count(1)
+    expect(student.locator(pending)).to_have_count(1)
+    next_button.click()
+    expect(projector.locator(pending)).to_have_count(0)
     next_button.click()
     expect_slide(projector, 3)
     expect_slide(student, 3)
@@ -136,8 +149,13 @@ def test_a_phone_remote_moves_the_projector_and_the_class(
     expect(remote.locator("[data-speaker-number]")).to_have_text("2")
     expect_slide(student, 2)
 
-    # Keyboard only on the remote: the button keeps working from the keys.
+    # Keyboard only on the remote: the button works from the keys. Back on
+    # slide 2 the whole list shows, so Previous first hides its last item.
     remote.get_by_role("button", name="Previous").focus()
+    remote.keyboard.press("Enter")
+    expect(projector.locator(pending)).to_have_count(1)
+    expect_slide(projector, 2)
+    remote.keyboard.press("Enter")
     remote.keyboard.press("Enter")
     expect_slide(projector, 1)
     expect_slide(student, 1)
