@@ -129,11 +129,14 @@ def test_a_device_that_stopped_polling_drops_out_of_the_count(
 def test_polls_write_each_device_at_most_once_per_interval(
     client, presentation, django_assert_num_queries
 ):
-    # The first poll: read the session, update (no row), count, insert.
+    etag = poll(client, presentation)["ETag"]
+    # A device's first poll: read the session, update (no row), count, insert.
     with django_assert_num_queries(4):
-        poll(client, presentation, DEVICE_A)
+        assert (
+            poll(client, presentation, DEVICE_A, HTTP_IF_NONE_MATCH=etag).status_code
+            == 304
+        )
     # Every poll after it, until WRITE_EVERY passes: the one read.
-    etag = poll(client, presentation, DEVICE_A)["ETag"]
     with django_assert_num_queries(1):
         assert (
             poll(client, presentation, DEVICE_A, HTTP_IF_NONE_MATCH=etag).status_code
@@ -142,7 +145,7 @@ def test_polls_write_each_device_at_most_once_per_interval(
     # Past the interval (the cache forgot the device): one UPDATE, no insert.
     cache.clear()
     with django_assert_num_queries(2):
-        poll(client, presentation, DEVICE_A)
+        poll(client, presentation, DEVICE_A, HTTP_IF_NONE_MATCH=etag)
     assert Follower.objects.count() == 1
 
 

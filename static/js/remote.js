@@ -92,15 +92,25 @@ export function startRemote(root, page) {
     const now = page.current();
     let slide = now.index + 1;
     let step = now.step;
-    const items = revealCount(slide);
-    if (way === "next" && step < items) {
-      step += 1;
-    } else if (way === "previous" && step > 0) {
-      step -= 1;
-    } else if (way === "previous" && target < now.index) {
-      slide = target + 1;
-      // Back onto a slide: its list shows whole, as on the projector.
-      step = revealCount(slide);
+    if (way === "next") {
+      if (step < revealCount(slide)) {
+        step += 1;
+      } else if (slide < page.count) {
+        slide += 1;
+        step = 0;
+      } else {
+        return;
+      }
+    } else if (way === "previous") {
+      if (step > 0) {
+        step -= 1;
+      } else if (slide > 1) {
+        slide -= 1;
+        // Back onto a slide: its list shows whole, as on the projector.
+        step = revealCount(slide);
+      } else {
+        return;
+      }
     } else {
       slide = target + 1;
       step = 0;

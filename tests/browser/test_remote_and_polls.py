@@ -20,6 +20,11 @@ Greet the room; REMOTE-NOTE-ONE.
 
 Django tries the patterns in order.
 
+/// reveal
+- The first match wins.
+- No match is a 404.
+///
+
 /// notes
 Ask which pattern wins; REMOTE-NOTE-TWO.
 ///
@@ -124,6 +129,14 @@ def test_a_phone_remote_moves_the_projector_and_the_class(
     expect(remote.locator("[data-pane=notes]")).to_contain_text("REMOTE-NOTE-TWO")
     expect_slide(projector, 2)
     expect_slide(student, 2)
+    pending = ".slide:not([hidden]) .slide-reveal li.reveal-pending"
+    expect(projector.locator(pending)).to_have_count(2)
+    # Next shows a revealed list's items one at a time, then moves on.
+    next_button.click()
+    expect(projector.locator(pending)).to_have_count(1)
+    expect(student.locator(pending)).to_have_count(1)
+    next_button.click()
+    expect(projector.locator(pending)).to_have_count(0)
     next_button.click()
     expect_slide(projector, 3)
     expect_slide(student, 3)
@@ -136,8 +149,13 @@ def test_a_phone_remote_moves_the_projector_and_the_class(
     expect(remote.locator("[data-speaker-number]")).to_have_text("2")
     expect_slide(student, 2)
 
-    # Keyboard only on the remote: the button keeps working from the keys.
+    # Keyboard only on the remote: the button works from the keys. Back on
+    # slide 2 the whole list shows, so Previous first hides its last item.
     remote.get_by_role("button", name="Previous").focus()
+    remote.keyboard.press("Enter")
+    expect(projector.locator(pending)).to_have_count(1)
+    expect_slide(projector, 2)
+    remote.keyboard.press("Enter")
     remote.keyboard.press("Enter")
     expect_slide(projector, 1)
     expect_slide(student, 1)
@@ -253,3 +271,45 @@ def test_the_check_block_works_with_and_without_javascript(
     summary.focus()
     page.keyboard.press("Enter")
     expect(page.locator(".check").get_by_text("Right.", exact=True)).to_be_visible()
+
+
+def test_the_poll_works_from_a_phone_and_without_javascript(
+    browser, deck, teacher, live_server
+):
+    lesson = Lesson.objects.get(slug="remote-test")
+    presentation = Presentation.objects.create(
+        lesson=lesson, presenter=teacher, slide=3
+    )
+    # The instructor's phone, from the speaker view's link.
+    phone = browser.new_context(**PHONE)
+    log_in(phone, teacher, live_server.url)
+    remote = phone.new_page()
+    remote.goto(f"{live_server.url}/lessons/remote-test/present/speaker/")
+    remote.get_by_role("link", name="Live poll").click()
+    expect(remote.get_by_role("heading", level=1)).to_contain_text("Live poll")
+    assert_accessible(remote, "poll page on the presenter's phone")
+    remote.get_by_role("button", name="Ask the class").click()
+    expect(remote.get_by_role("button", name="Reveal the answer")).to_be_visible()
+
+    # A student without JavaScript answers with the plain form.
+    student = browser.new_context(java_script_enabled=False, **PHONE)
+    page = student.new_page()
+    page.goto(f"{live_server.url}/f/{presentation.code}/")
+    poll = page.locator("#poll")
+    expect(poll).to_contain_text("Which view runs?")
+    poll.get_by_label(re.compile("The one listed first")).check()
+    poll.get_by_role("button", name="Send my answer").click()
+    expect(page.locator("#poll")).to_contain_text("you answered B")
+    assert page.url.endswith("#poll")
+
+    expect(remote.locator(".poll-total")).to_contain_text("1 answer")
+    remote.get_by_role("button", name="Reveal the answer").click()
+    expect(remote.get_by_role("row", name=re.compile("listed first"))).to_contain_text(
+        "Right answer"
+    )
+    assert_accessible(remote, "poll page, revealed")
+    screenshot(remote, "poll-phone-presenter")
+    page.reload()
+    expect(page.locator("#poll")).to_contain_text("Right answer")
+    phone.close()
+    student.close()
