@@ -25,6 +25,19 @@ import { $, $all } from "./deck-keys.js";
     }
   }
 
+  // After the reveal a student may put the answer away; the next poll
+  // the presenter asks shows again (a new fragment).
+  function offerHide() {
+    var button = $("[data-poll-hide]");
+    // Hidden: a new button, not yet set up.
+    if (button && button.hidden) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        $("#poll").hidden = true;
+      });
+    }
+  }
+
   function currentSlide() {
     var shown = $all(".deck-slides .slide").filter(function (slide) {
       return !slide.hidden;
@@ -81,11 +94,13 @@ import { $, $all } from "./deck-keys.js";
       return;
     }
     if (deck.getAttribute("data-deck") === "follower") {
+      offerHide();
       document.body.addEventListener("htmx:afterSettle", function (event) {
         var target = event.detail.target;
         if (target && target.id === "follow-state") {
           refreshStudentPoll();
         }
+        offerHide();
       });
     } else {
       watchPresenterSlides();
