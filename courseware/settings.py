@@ -376,6 +376,11 @@ CSRF_FAILURE_VIEW = "sandbox_apps.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# A monitor or the rollout's curl asks an app server directly, over plain
+# HTTP: redirected, it would get a 301 that says nothing about the database
+# (and curl -f counts that as a success).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -11,6 +11,7 @@ from django.http import (
     JsonResponse,
 )
 from django.template import loader
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
@@ -46,6 +47,11 @@ def database_unavailable(request):
         template = loader.get_template("500.html")
     response = HttpResponse(template.render({"unavailable": True}), status=503)
     response["Retry-After"] = "5"
+    # A failed session save surfaces outside SandboxMiddleware, which adds
+    # these to every demo answer: without the Vary, a demo takes this for
+    # a proxy's error page (static/js/retry.js); and no cache may keep it.
+    patch_vary_headers(response, ["HX-Request"])
+    add_never_cache_headers(response)
     return response
 
 

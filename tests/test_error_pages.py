@@ -60,6 +60,9 @@ def test_a_demo_post_whose_session_cannot_be_saved_gets_a_503(db, monkeypatch):
     response = farm(client)
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
+    # The demo's script shows the site's own answers: it must tell them apart.
+    assert "HX-Request" in response["Vary"]
+    assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
     assert "<html" not in html and "the database is not answering" in html
     monkeypatch.undo()
