@@ -306,13 +306,20 @@ AXES_VERBOSE = False
 
 # --- Per-session lock (sandbox_apps/session_lock.py) ----------------------
 
-# One visitor's demo requests take turns. A request waits at most this many
-# seconds for its turn, and at most this many of one visitor's requests wait
-# in one worker process; past either it gets a 429 "try again".
+# One visitor's demo requests take turns: one runs, at most
+# COURSEWARE_SESSION_LOCK_WAITERS wait (across every worker and app server),
+# and any further one is refused at once with a 429 "try again". A waiting
+# request holds a worker, so both numbers are kept small.
+#
+# The waiter is always next in line, so it waits for one request only: a
+# click takes about 10-40 ms and a login (Argon2) about 50-150 ms, and on a
+# machine loaded to a load average of 10 the slowest of them took 0.4-0.6 s
+# (bench/clicks.py). One second covers that with room; waiting longer only
+# keeps a worker from other visitors for a request that will be late anyway.
 COURSEWARE_SESSION_LOCK_WAIT = float(
-    os.environ.get("COURSEWARE_SESSION_LOCK_WAIT", "3")
+    os.environ.get("COURSEWARE_SESSION_LOCK_WAIT", "1")
 )
-COURSEWARE_SESSION_LOCK_QUEUE = env_int("COURSEWARE_SESSION_LOCK_QUEUE", 16)
+COURSEWARE_SESSION_LOCK_WAITERS = env_int("COURSEWARE_SESSION_LOCK_WAITERS", 1)
 
 # --- Internationalisation -------------------------------------------------
 

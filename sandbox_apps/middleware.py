@@ -74,10 +74,12 @@ class SessionWriteLockMiddleware:
     session) locks nothing: it is about to get a new session that no other
     request shares.
 
-    Waiting is bounded (COURSEWARE_SESSION_LOCK_WAIT seconds, at most
-    COURSEWARE_SESSION_LOCK_QUEUE requests of one session waiting per
-    process). Past that the visitor gets a 429 saying to try again, and the
-    worker is free for everyone else.
+    Waiting is bounded: one request runs, at most
+    COURSEWARE_SESSION_LOCK_WAITERS wait (for at most
+    COURSEWARE_SESSION_LOCK_WAIT seconds), across every worker process and
+    app server. Any other request of that visitor is answered 429 "too many
+    clicks at once" straight away, before its session is read, so one
+    visitor's flood holds at most two workers and everyone else is served.
     """
 
     def __init__(self, get_response):
@@ -120,12 +122,18 @@ class SessionWriteLockMiddleware:
 
 
 BUSY_MESSAGE = (
-    "Your earlier clicks are still being handled. Wait a moment, then try again."
+    "Too many clicks at once: your earlier clicks are still being handled,"
+    " so this one was not applied. Try again."
 )
 
 
 def busy(request):
-    """429 for a request that waited too long for its session: nothing changed."""
+    """429 for a request refused by the session lock: nothing changed.
+
+    Inside a demo, retry.js keeps the board and shows this message with a
+    Try again button; the 429 fragment is what a page without JavaScript
+    (or a plain form post) shows.
+    """
     htmx = request.headers.get("HX-Request") == "true"
     template = "sandbox_apps/_refused.html" if htmx else "sandbox_apps/refused.html"
     context = {"message": BUSY_MESSAGE, "status": 429, "back_url": entry_url(request)}

@@ -24,7 +24,8 @@ export function keepDemoErrorsInTheirBox() {
   // browser tests count as a fault.
   document.addEventListener("htmx:beforeSwap", (event) => {
     const status = event.detail.xhr && event.detail.xhr.status;
-    if (stageOf(event.detail.target) && status >= 400 && status < 500) {
+    // 429 (too many clicks at once) is retry.js's: it keeps the board.
+    if (stageOf(event.detail.target) && status >= 400 && status < 500 && status !== 429) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
