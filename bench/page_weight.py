@@ -28,6 +28,7 @@ PAGES = {
     "lesson with demos (sessions)": "/lessons/sessions/",
     "lesson without demos (why-django)": "/lessons/why-django/",
     "search page": "/search/?q=session",
+    "presenter (sessions)": "/lessons/sessions/present/",
 }
 
 SHIFTS = """() => new Promise((done) => {
@@ -82,8 +83,10 @@ def measure(base):
             page.goto(base + path, wait_until="networkidle")
             shift = page.evaluate(SHIFTS)
             arrival = kilobytes(wire)
+            # Demos on slides other than the first are hidden: nothing to scroll to.
             for stage in page.locator(".demo-stage").all():
-                stage.scroll_into_view_if_needed()
+                if stage.is_visible():
+                    stage.scroll_into_view_if_needed()
             page.wait_for_load_state("networkidle")
             rows[label] = (arrival, kilobytes(wire), shift)
             if os.environ.get("DETAIL"):
