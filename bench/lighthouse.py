@@ -58,6 +58,7 @@ def main():
     )
     parser.add_argument("--runs", type=int, default=1, help="runs per page (median)")
     parser.add_argument("--only", choices=list(PAGES), action="append")
+    parser.add_argument("--keep", type=Path, help="keep each page's JSON report here")
     args = parser.parse_args()
     install()
     with tempfile.TemporaryDirectory() as tmp:
@@ -71,13 +72,16 @@ def main():
             check=True,
             capture_output=True,
             text=True,
-        ).stdout.strip()
+        ).stdout.split()[-1]  # the shell may print a banner first
         pages = {**PAGES, "follower": f"/f/{code}/"}
         server = Gunicorn(env, log=subprocess.DEVNULL).start()
         try:
             base = f"http://127.0.0.1:{server.port}"
             results = {
-                label: [audit(base + path, Path(tmp)) for _ in range(args.runs)]
+                label: [
+                    audit(base + path, args.keep or Path(tmp), label)
+                    for _ in range(args.runs)
+                ]
                 for label, path in pages.items()
                 if not args.only or label in args.only
             }
@@ -91,9 +95,11 @@ def install():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True)
 
 
-def audit(url: str, tmp: Path) -> dict:
-    out = tmp / "report.json"
-    subprocess.run(
+def audit(url: str, folder: Path, label: str) -> dict:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"{label.replace(' ', '-')}.json"
+    out.unlink(missing_ok=True)
+    finished = subprocess.run(
         [
             str(LIGHTHOUSE),
             url,
@@ -107,11 +113,11 @@ def audit(url: str, tmp: Path) -> dict:
             **os.environ,
             "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
         },
-        check=True,
     )
-    result = json.loads(out.read_text())
-    if result.get("runtimeError"):
-        raise SystemExit(f"{url}: {result['runtimeError']['message']}")
+    result = json.loads(out.read_text()) if out.exists() else {}
+    if finished.returncode or result.get("runtimeError"):
+        problem = result.get("runtimeError", {}).get("message", "Lighthouse failed")
+        return {"scores": dict.fromkeys(CATEGORIES, 0), "failing": {"run": problem}}
     failing = {}
     for key, item in result["audits"].items():
         if item["scoreDisplayMode"] in ("binary", "numeric", "metricSavings") and (

@@ -84,6 +84,26 @@ MIDDLEWARE = [
     "courseware.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, which answers static files (already compressed)
+    # before this runs. Compresses every other answer, sandbox fragments
+    # included, so a site without a compressing proxy still sends them small.
+    # Why that does not open the BREACH attack (guessing a secret in an
+    # encrypted page by making the victim's browser ask for it again and
+    # again with guesses reflected next to it, and watching the size):
+    # - the CSRF token in forms is masked anew in every answer, so it never
+    #   repeats and a guess cannot compress against it;
+    # - Django's gzip adds "Heal The Breach" random padding to every answer,
+    #   so each size measurement needs many more requests;
+    # - the session cookie is never in a body, and password hashes and the
+    #   sandbox's token are left out of the inspector's view of the session;
+    # - what else a fragment shows (the name a visitor typed into the
+    #   registration demo, their gold) is only practice data they typed into
+    #   their own sandbox. The inspector does echo a GET's query string, but
+    #   for another site to put guesses next to that data its requests must
+    #   carry the visitor's cookies: they are SameSite=Lax and every sandbox
+    #   change is a CSRF-checked POST, so only a top-level navigation would,
+    #   one visible page load per guess, times the padding's many tries.
+    "courseware.compression.CompressionMiddleware",
     "csp.middleware.CSPMiddleware",
     # Must come before SessionMiddleware: it wraps the session's load and save.
     "sandbox_apps.middleware.SessionWriteLockMiddleware",

@@ -6,12 +6,13 @@ from whitenoise.compress import Compressor
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 # Files up to this size get Brotli's best (slowest) quality; larger ones a
-# quick one. Quality 11 makes the site's own CSS and scripts and htmx about
-# a tenth smaller than quality 5, in milliseconds; on the exercise runtime
-# (tens of megabytes, counted twice: plain and fingerprinted names) it
-# would take minutes of collectstatic on a busy machine. Quality 5 on those
-# is still smaller than gzip's best, and faster than it.
-BEST_QUALITY_UP_TO = 1024 * 1024
+# quick one. Quality 11 makes the files every page loads (the site's CSS and
+# scripts, htmx) about a tenth smaller than quality 5, in milliseconds. The
+# exercise runtime (the editor bundle and Pyodide, tens of megabytes,
+# counted twice: plain and fingerprinted names) would keep collectstatic
+# busy for minutes on a loaded machine; quality 5 on those is still smaller
+# than gzip's best, and faster than it.
+BEST_QUALITY_UP_TO = 256 * 1024
 LARGE_FILE_QUALITY = 5
 
 
