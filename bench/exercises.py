@@ -148,10 +148,20 @@ def forget_open_exercises(page) -> None:
     )
 
 
-def one_round(browser, base: str) -> dict:
+def without_snapshot(route):
+    """The manifest minus the start-up snapshot: the worker starts Python from scratch."""
+    response = route.fetch()
+    manifest = response.json()
+    manifest["snapshot"] = None
+    route.fulfill(response=response, json=manifest)
+
+
+def one_round(browser, base: str, snapshot: bool = True) -> dict:
     from playwright.sync_api import expect
 
     context = browser.new_context()
+    if not snapshot:
+        context.route("**/exercise-runtime/manifest.json", without_snapshot)
     page = context.new_page()
     meter = Meter(page)
     page.goto(f"{base}/lessons/{LESSON}/", wait_until="networkidle")
@@ -179,6 +189,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=8450)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="also measure each round without the start-up snapshot (a reference in the same run)",
+    )
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -196,7 +211,7 @@ def main() -> None:
         base = f"http://127.0.0.1:{args.port}"
         try:
             wait_until_up(f"{base}/lessons/{LESSON}/", timeout=120)
-            rounds = []
+            rounds, reference = [], []
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
                     executable_path=chromium(),
@@ -204,6 +219,8 @@ def main() -> None:
                 )
                 for _ in range(args.rounds):
                     rounds.append(one_round(browser, base))
+                    if args.compare:
+                        reference.append(one_round(browser, base, snapshot=False))
                 browser.close()
         finally:
             server.terminate()
@@ -211,7 +228,11 @@ def main() -> None:
     print(f"\nExercises in Chromium, {args.rounds} round(s), median:")
     for name in rounds[0]:
         value = statistics.median(r[name] for r in rounds)
-        print(f"  {name:<38} {value:10.2f}")
+        line = f"  {name:<38} {value:10.2f}"
+        if reference:
+            before = statistics.median(r[name] for r in reference)
+            line += f"   without the snapshot: {before:10.2f}"
+        print(line)
     print(
         f"  load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
