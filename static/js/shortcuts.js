@@ -56,7 +56,10 @@ export function setUpShortcuts() {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) {
       return;
     }
-    if (typing(event.target) || (dialog && dialog.open)) {
+    // A key typed inside a shadow root (the exercise editors) reaches this
+    // listener retargeted to the shadow host; the path's first entry is
+    // the element that really has the focus.
+    if (typing(event.composedPath()[0]) || (dialog && dialog.open)) {
       return;
     }
     const action = keys[event.key];

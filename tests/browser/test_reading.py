@@ -196,6 +196,24 @@ def test_shortcuts_never_fire_while_typing(page, site):
     expect(page.locator("#editor")).to_contain_text("npt?")
 
 
+def test_shortcuts_never_fire_while_typing_in_a_shadow_root(page, site):
+    # The exercise editors live in shadow roots: the keydown reaches the
+    # document retargeted to the host, which is not itself editable.
+    page.goto(site + LESSON)
+    page.evaluate(
+        """() => { const host = document.createElement('div'); host.id = 'host';
+        const editor = document.createElement('div'); editor.contentEditable = 'true';
+        editor.textContent = 'code';
+        host.attachShadow({mode: 'open'}).append(editor);
+        document.querySelector('main').prepend(host); }"""
+    )
+    page.locator("#host div").click()
+    page.keyboard.type("npt")
+    expect(page.locator("#host div")).to_contain_text("npt")
+    expect(page).to_have_url(site + LESSON)
+    expect(page.locator("html")).not_to_have_attribute("data-theme", "dark")
+
+
 # --- Layout -------------------------------------------------------------------
 
 
