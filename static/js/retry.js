@@ -70,6 +70,13 @@
     " Wait a moment, then try again. ",
   ];
 
+  // The site's 503 (courseware/views.py): the database went away, so the
+  // click was not saved; the same click can be sent again in a moment.
+  var UNAVAILABLE = [
+    "The demos are unavailable for a moment: the database is not answering.",
+    " This click was not applied. Try again in a few seconds. ",
+  ];
+
   function showFailure(stage, config, message) {
     var old = stage.querySelector(":scope > .demo-failure");
     if (old) {
@@ -118,6 +125,13 @@
       detail.shouldSwap = false;
       detail.isError = false;
       showFailure(stage, detail.requestConfig, TOO_MANY);
+      return;
+    }
+    if (status === 503 && fromTheSite(detail.xhr)) {
+      // Keep the board: its state is exactly as it was before the click.
+      detail.shouldSwap = false;
+      detail.isError = false;
+      showFailure(stage, detail.requestConfig, UNAVAILABLE);
       return;
     }
     if (status < 500 || fromTheSite(detail.xhr)) {
