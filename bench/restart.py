@@ -63,7 +63,7 @@ def first_seconds(env: dict, path: str, args) -> float:
     try:
         base = f"http://127.0.0.1:{server.port}"
         # From the first answer on: before it, no worker exists to be slow.
-        wait_for(lambda: http_status(base + "/bench/hello/") == 200, "gunicorn", 120)
+        wait_for(lambda: http_status(base + "/bench/hello/") == 200, "gunicorn", 600)
         _rate, _p50, p99, _errors = run_wrk(
             ["-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "30s"]
             # As browsers ask, and nginx passes on: the lesson copy each

@@ -70,6 +70,13 @@
     " Wait a moment, then try again. ",
   ];
 
+  // The site's 503 (courseware/views.py): the database went away, so the
+  // click was not saved; the same click can be sent again in a moment.
+  var UNAVAILABLE = [
+    "The demos are unavailable for a moment: the database is not answering.",
+    " This click was not applied. Try again in a few seconds. ",
+  ];
+
   // Too many at once: a proxy's limit (its answer is not the site's), or
   // the session lock, which says so in a header. A throttled login is a
   // 429 too, but it is the form with its own message: swapped as usual.
@@ -128,6 +135,13 @@
       detail.shouldSwap = false;
       detail.isError = false;
       showFailure(stage, detail.requestConfig, TOO_MANY);
+      return;
+    }
+    if (status === 503 && fromTheSite(detail.xhr)) {
+      // Keep the board: its state is exactly as it was before the click.
+      detail.shouldSwap = false;
+      detail.isError = false;
+      showFailure(stage, detail.requestConfig, UNAVAILABLE);
       return;
     }
     if (status < 500 || fromTheSite(detail.xhr)) {

@@ -3,6 +3,8 @@ is refused because too many were sent at once (429), is shown inside the demo
 with the board still there, and retrying it applies it once."""
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.db import OperationalError
 from playwright.sync_api import expect
 
 from lessons.models import Lesson
@@ -134,5 +136,35 @@ def test_too_many_clicks_keep_the_board_and_a_retry_counts_once(
     with page.expect_request("**/process_money/") as sent:
         retry.click()
     assert sent.value.headers["idempotency-key"] == keys[0]
+    expect(stage.locator(".gold-moves")).to_have_text("2")
+    expect(stage.get_by_role("alert")).to_have_count(0)
+
+
+def test_a_click_while_the_database_is_away_keeps_the_board(page, lesson, monkeypatch):
+    """The site's 503: the session could not be saved, so nothing changed."""
+    page.goto(lesson)
+    stage = gold_stage(page)
+    stage.get_by_role("button", name="Go to the farm").click()
+    expect(stage.locator(".gold-moves")).to_have_text("1")
+
+    save = Session.save
+
+    def database_gone(*args, **kwargs):
+        # Once: as if PostgreSQL stopped between this request's read and write.
+        monkeypatch.setattr(Session, "save", save)
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(Session, "save", database_gone)
+    with page.expect_response("**/process_money/") as answer:
+        stage.get_by_role("button", name="Go to the farm").click()
+    assert answer.value.status == 503
+    alert = stage.get_by_role("alert")
+    expect(alert).to_contain_text("the database is not answering")
+    expect(stage.locator(".gold-moves")).to_have_text("1")
+    retry = stage.get_by_role("button", name="Try again")
+    expect(retry).to_be_focused()
+    assert_accessible(page, "a click while the database is away")
+
+    retry.click()
     expect(stage.locator(".gold-moves")).to_have_text("2")
     expect(stage.get_by_role("alert")).to_have_count(0)
