@@ -136,6 +136,10 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
+            # Each worker keeps its connection: opening one runs the PRAGMAs
+            # below, and closing the last one checkpoints the WAL to disk;
+            # per request, the two cost a sandbox click more than its view.
+            "CONN_MAX_AGE": None,
             "NAME": os.environ.get(
                 "COURSEWARE_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")
             ),
