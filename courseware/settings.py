@@ -173,7 +173,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # snapshot could otherwise hand back a game as it was minutes ago, and the
 # next click would write that over the database copy. Reading a session is
 # one primary-key lookup, which is all a cached copy could have saved.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# courseware.sessions is Django's "db" engine, reading and writing those
+# rows with plain SQL instead of the ORM (it says why).
+SESSION_ENGINE = "courseware.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_SAMESITE = "Lax"
 
