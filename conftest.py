@@ -1,10 +1,99 @@
 """Fixtures shared by every test in the project."""
 
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.test.utils import override_settings
 
 from lessons.content import sync
+
+# What pytest_configure made for this test process, removed at the end.
+_own_folder: list[Path] = []
+
+
+def pytest_configure(config):
+    """Give this test process its own folders and its own test database.
+
+    Several test processes share the machine: ``./dev test`` spreads the
+    suite over pytest-xdist workers, and a developer may run a second suite
+    in the same checkout. Without this they would share ``media/`` and the
+    SQLite test database, and fail each other at random. The folders go into
+    the environment as well, so servers a test starts use them too.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    if worker != "main":
+        _own_bench_ports(int(worker.removeprefix("gw")))
+    root = Path(tempfile.mkdtemp(prefix=f"courseware-tests-{worker}-"))
+    _own_folder.append(root)
+    media, static = root / "media", root / "staticfiles"
+    # STATIC_ROOT exists and is empty, as after collectstatic with no files:
+    # WhiteNoise warns once per request handler when the folder is missing.
+    static.mkdir()
+    os.environ["COURSEWARE_MEDIA_ROOT"] = str(media)
+    os.environ["COURSEWARE_STATIC_ROOT"] = str(static)
+    overrides = {"MEDIA_ROOT": media, "STATIC_ROOT": static}
+    # override_settings, not assignment: it tells Django's cache and storage
+    # handlers to forget anything they built from the old values.
+    override_settings(**overrides).enable()
+    database = settings.DATABASES["default"]
+    if (
+        database["ENGINE"].endswith("sqlite3")
+        and "COURSEWARE_SQLITE_TEST_PATH" not in os.environ
+    ):
+        # Changed in place, as pytest-django does when it adds xdist's _gw0
+        # suffix: Django's connections hold this same dictionary.
+        database["TEST"]["NAME"] = str(root / "tests.sqlite3")
+
+
+def _own_bench_ports(index: int) -> None:
+    """This worker's share of the loopback ports bench/cluster.py hands out.
+
+    cluster.free_port() takes the first free port of its range, so two
+    workers starting a server at the same moment would both pick the first
+    one. Each worker gets a slice of the range instead; so do the drills it
+    runs, which inherit the environment.
+    """
+    low, high = map(
+        int, os.environ.get("COURSEWARE_BENCH_PORTS", "8800-8899").split("-")
+    )
+    size = (high - low + 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"])
+    start = low + index * size
+    os.environ["COURSEWARE_BENCH_PORTS"] = f"{start}-{start + size - 1}"
+
+
+# Files that take minutes because they start servers or build environments.
+# ./dev test hands whole files to xdist workers in collection order, so these
+# go first: started last, one of them alone would keep the run going long
+# after every other file has finished. A file missing here is only slower.
+START_FIRST = (
+    "tests/test_scaleout.py",
+    "tests/test_setup.py",
+    "tests/test_session_write_lock.py",
+    "tests/test_gunicorn_reload.py",
+    "exercises/tests/test_checks.py",
+    "courseware/tests/test_media.py",
+    "tests/test_course_facts.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    root = Path(config.rootpath)
+
+    def place(item):
+        path = Path(item.path).relative_to(root).as_posix()
+        return START_FIRST.index(path) if path in START_FIRST else len(START_FIRST)
+
+    items.sort(key=place)  # stable: the rest keep pytest's order
+
+
+def pytest_unconfigure(config):
+    for folder in _own_folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -16,16 +105,6 @@ def _render_without_limits():
     tests must not depend on how fast this machine is.
     """
     settings.COURSEWARE_RENDER_CPU_SECONDS = 0
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _static_root(tmp_path_factory):
-    """An existing, empty STATIC_ROOT, as after collectstatic with no files.
-
-    Tests never run collectstatic, and WhiteNoise warns once per request
-    handler when the folder is missing (hundreds of warnings per run).
-    """
-    settings.STATIC_ROOT = tmp_path_factory.mktemp("staticfiles")
 
 
 @pytest.fixture(scope="session")

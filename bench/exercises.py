@@ -20,6 +20,7 @@ prints the load average beside them. This is a benchmark, not a test.
 """
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -113,6 +114,19 @@ def open_and_check(page, slug: str) -> float:
     return time.perf_counter() - began
 
 
+def worker_start(page, slug: str) -> float:
+    """Seconds the worker took to start Python and the runtime (its own report)."""
+    block = page.locator(f"[data-exercise='{slug}']")
+    started = block.get_attribute("data-runtime-start")
+    if started != "snapshot":
+        print(
+            f"  note: Python started {started}: {block.get_attribute('data-runtime-note')}"
+        )
+    phases = json.loads(block.get_attribute("data-runtime-phases"))
+    print(f"  worker phases (ms since start, {started}): {phases}")
+    return phases["runtime"] / 1000
+
+
 def recheck_after_edit(page, slug: str) -> float:
     block = page.locator(f"[data-exercise='{slug}']")
     editor = block.locator(".exercise-panel:not([hidden]) .cm-content")
@@ -145,6 +159,7 @@ def one_round(browser, base: str) -> dict:
     meter.total = 0
     result["cold: open -> first Check (s)"] = open_and_check(page, FIRST)
     result["first open transferred (KB)"] = meter.total / 1024
+    result["cold: worker start (s)"] = worker_start(page, FIRST)
     result["re-Check after an edit (s)"] = recheck_after_edit(page, FIRST)
     result["second exercise: open -> Check (s)"] = open_and_check(page, SECOND)
     forget_open_exercises(page)
@@ -155,6 +170,7 @@ def one_round(browser, base: str) -> dict:
     meter.total = 0
     result["warm: open -> first Check (s)"] = open_and_check(page, FIRST)
     result["warm open transferred (KB)"] = meter.total / 1024
+    result["warm: worker start (s)"] = worker_start(page, FIRST)
     context.close()
     return result
 

@@ -84,6 +84,26 @@ MIDDLEWARE = [
     "courseware.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, which answers static files (already compressed)
+    # before this runs. Compresses every other answer, sandbox fragments
+    # included, so a site without a compressing proxy still sends them small.
+    # Why that does not open the BREACH attack (guessing a secret in an
+    # encrypted page by making the victim's browser ask for it again and
+    # again with guesses reflected next to it, and watching the size):
+    # - the CSRF token in forms is masked anew in every answer, so it never
+    #   repeats and a guess cannot compress against it;
+    # - Django's gzip adds "Heal The Breach" random padding to every answer,
+    #   so each size measurement needs many more requests;
+    # - the session cookie is never in a body, and password hashes and the
+    #   sandbox's token are left out of the inspector's view of the session;
+    # - what else a fragment shows (the name a visitor typed into the
+    #   registration demo, their gold) is only practice data they typed into
+    #   their own sandbox. The inspector does echo a GET's query string, but
+    #   for another site to put guesses next to that data its requests must
+    #   carry the visitor's cookies: they are SameSite=Lax and every sandbox
+    #   change is a CSRF-checked POST, so only a top-level navigation would,
+    #   one visible page load per guess, times the padding's many tries.
+    "courseware.compression.CompressionMiddleware",
     "csp.middleware.CSPMiddleware",
     # Must come before SessionMiddleware: it wraps the session's load and save.
     "sandbox_apps.middleware.SessionWriteLockMiddleware",
@@ -281,13 +301,22 @@ AXES_VERBOSE = False
 
 # --- Per-session lock (sandbox_apps/session_lock.py) ----------------------
 
-# One visitor's demo requests take turns. A request waits at most this many
-# seconds for its turn, and at most this many of one visitor's requests wait
-# in one worker process; past either it gets a 429 "try again".
+# One visitor's demo requests take turns: one runs, at most
+# COURSEWARE_SESSION_LOCK_WAITERS wait (across every worker and app server),
+# and any further one is refused at once with a 429 "try again". A waiting
+# request holds a worker, so a visitor can hold 1 + WAITERS workers at most;
+# the page never sends more than two demo requests at once (demos.js).
+#
+# The wait only bounds how long a visitor's second request waits for their
+# first. It waits for one request: a click takes tens of milliseconds, a
+# login's Argon2 hash took 135 ms (p50) and 296 ms (slowest of 15) at a
+# load average of 33 on this project's 2-core machine. Two seconds leave
+# room for the rest of the request and a busier machine still;
+# waiting longer would keep a worker for a request that is late anyway.
 COURSEWARE_SESSION_LOCK_WAIT = float(
-    os.environ.get("COURSEWARE_SESSION_LOCK_WAIT", "3")
+    os.environ.get("COURSEWARE_SESSION_LOCK_WAIT", "2")
 )
-COURSEWARE_SESSION_LOCK_QUEUE = env_int("COURSEWARE_SESSION_LOCK_QUEUE", 16)
+COURSEWARE_SESSION_LOCK_WAITERS = env_int("COURSEWARE_SESSION_LOCK_WAITERS", 1)
 
 # --- Internationalisation -------------------------------------------------
 
@@ -361,6 +390,11 @@ CSRF_FAILURE_VIEW = "sandbox_apps.views.csrf_failure"
 # must stay readable by JavaScript; it is not a secret from the page itself.
 CSRF_COOKIE_HTTPONLY = False
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# A monitor or the rollout's curl asks an app server directly, over plain
+# HTTP: redirected, it would get a 301 that says nothing about the database
+# (and curl -f counts that as a success).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -19,18 +19,22 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 
-def warm_up(application) -> list[tuple[str, str]]:
+def warm_up(application, between=None) -> list[tuple[str, str]]:
     """Answer the course home and the first lessons inside this process.
 
     Returns (path, status) for each request made. Never raises: a worker
     that cannot warm up (the database is away, say) still starts, and the
-    first visitors pay instead.
+    first visitors pay instead. ``between`` is called after each step:
+    gunicorn's heartbeat, so a slow warm-up is not taken for a hung worker.
     """
     answered = []
+    beat = between or (lambda: None)
     try:
         load_templates()
+        beat()
         for path in warm_paths():
             answered.append((path, request(application, path)))
+            beat()
     except Exception:
         logger.warning("Warm-up stopped early", exc_info=True)
     return answered

@@ -53,5 +53,114 @@ def post_worker_init(worker):
     # After the app is loaded, before the worker accepts its first request.
     from courseware.warmup import warm_up
 
-    answered = warm_up(worker.wsgi)
+    # A warm-up slower than `timeout` (a loaded machine, a cold disk) must
+    # not look like a hung worker to the master.
+    answered = warm_up(worker.wsgi, between=worker.notify)
     worker.log.info("Warmed up: %s", ", ".join(f"{p} {s}" for p, s in answered))
+    retire_old_workers(worker)
+
+
+# --- A reload (HUP) without a gap ---------------------------------------
+#
+# On HUP gunicorn forks new workers and stops the old ones at once, so
+# until a new worker has imported the new code and warmed up, nobody takes
+# requests: they wait in the socket's queue (half a minute on a loaded
+# machine, long enough for nginx to give up on them). Instead, the old
+# workers are set aside when the reload starts and keep serving; each new
+# worker, once warm, stops its share of them (SIGTERM: finish the request
+# in hand, then exit). Capacity never drops, and no request waits for a
+# start-up. The hooks below run in the master, except post_worker_init.
+
+
+def on_reload(server):
+    # Runs in the master after the new configuration is read, before the
+    # new workers are forked. Workers outside server.WORKERS are neither
+    # stopped nor counted by gunicorn, which still reaps them when they exit.
+    retiring = _retiring(server)
+    for pid in list(server.WORKERS):
+        retiring["workers"][pid] = server.WORKERS.pop(pid)
+        retiring["unassigned"].append(pid)
+    retiring["to_fork"] = server.cfg.workers
+
+
+def pre_fork(server, worker):
+    # Give the worker about to be forked its share of the old workers. A
+    # replacement forked later (a new worker that crashed before it was
+    # warm, see child_exit) takes whatever is left.
+    retiring = _retiring(server)
+    _forget_exited(retiring)
+    pool = retiring["unassigned"]
+    forks_left = retiring["to_fork"]
+    share = len(pool) if forks_left <= 1 else -(-len(pool) // forks_left)
+    worker.retires = pool[:share]
+    del pool[:share]
+    retiring["to_fork"] = max(0, forks_left - 1)
+
+
+def post_fork(server, worker):
+    # In the new worker: the old workers' heartbeat files are the master's.
+    for old in _retiring(server)["workers"].values():
+        old.tmp.close()
+
+
+def child_exit(server, worker):
+    # A new worker that died before it was warm stopped none of its share:
+    # hand the old workers still running to the next one forked.
+    pool = _retiring(server)["unassigned"]
+    pool.extend(pid for pid in getattr(worker, "retires", []) if _alive(pid))
+
+
+def on_exit(server):
+    # gunicorn stopped its own workers; the set-aside ones are not its own.
+    for pid in _retiring(server)["workers"]:
+        _stop(pid)
+
+
+def retire_old_workers(worker):
+    for pid in getattr(worker, "retires", []):
+        # Only a worker of this same master: the pid may have been reused.
+        if _parent_of(pid) == worker.ppid:
+            _stop(pid)
+
+
+def _retiring(server) -> dict:
+    if not hasattr(server, "courseware_retiring"):
+        server.courseware_retiring = {"workers": {}, "unassigned": [], "to_fork": 0}
+    return server.courseware_retiring
+
+
+def _forget_exited(retiring: dict) -> None:
+    for pid in [pid for pid in retiring["workers"] if not _alive(pid)]:
+        retiring["workers"].pop(pid).tmp.close()
+        if pid in retiring["unassigned"]:
+            retiring["unassigned"].remove(pid)
+
+
+def _alive(pid: int) -> bool:
+    return _parent_of(pid) is not None
+
+
+def _parent_of(pid: int) -> int | None:
+    """The parent of a running process, None if it has exited (or is a zombie)."""
+    if not os.path.isdir("/proc"):
+        # Not Linux: no parent to check; a signal 0 says whether it runs.
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return None
+        return os.getppid() if os.getpid() != pid else None
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            # "pid (name) state ppid ...": the name may contain spaces.
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return None if fields[0] == "Z" else int(fields[1])
+
+
+def _stop(pid: int) -> None:
+    import contextlib
+    import signal
+
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)

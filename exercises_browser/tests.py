@@ -94,6 +94,7 @@ def test_manifest_names_every_piece_and_the_runtime_zip_holds_the_runtime(client
     assert set(manifest) == {
         "pyodide",
         "django",
+        "snapshot",
         "editor",
         "exercise",
         "css",
@@ -102,6 +103,7 @@ def test_manifest_names_every_piece_and_the_runtime_zip_holds_the_runtime(client
         "preview",
     }
     assert re.search(r"/pyodide-[\d.]+/pyodide\.mjs$", manifest["pyodide"])
+    assert re.search(r"/snapshot-[0-9a-f]{12}\.gz$", manifest["snapshot"])
     archive = client.get(manifest["runtime"])
     assert archive["Cache-Control"] == views.FOREVER
     names = zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
@@ -127,6 +129,8 @@ def test_manifest_says_how_to_build_a_missing_runtime(client, monkeypatch):
     [
         ("/static/exercises/build/pyodide-314.0.7/pyodide.asm.wasm", True),
         ("/static/exercises/build/django-5.2.19.tar", True),
+        ("/static/exercises/build/snapshot-849d27e77452.gz", True),
+        ("/static/exercises/build/snapshot.gz", False),
         ("/static/exercises/build/editor.js", False),
         ("/static/exercises/exercise.js", False),
     ],

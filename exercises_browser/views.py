@@ -92,6 +92,9 @@ def manifest(request):
         {
             "pyodide": static(built["pyodide"]),
             "django": static(built["django"]),
+            # Absent from a runtime built before snapshots: the worker then
+            # starts Python from scratch.
+            "snapshot": static(built["snapshot"]) if "snapshot" in built else None,
             "editor": static(built["editor"]),
             "exercise": static("exercises/exercise.js"),
             "css": static("exercises/exercise.css"),

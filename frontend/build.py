@@ -10,6 +10,12 @@ checksum-verified sources and nothing from a CDN at run time:
 - ``django-<version>.tar``: Django's wheel from PyPI, at the version and
   sha256 of requirements/dev.lock, trimmed to what the exercises use in the
   browser (no translations, no admin, no other database backends).
+- ``snapshot-<hash>.gz``: Python's memory once Django is imported, made by
+  Pyodide under Node (frontend/src/snapshot.mjs); the worker starts from it
+  instead of importing Django in the learner's browser.
+
+Node.js 20 or newer runs these steps (``node --version``); see
+docs/exercises.md, "Building the runtime".
 
 Nothing is redone when the inputs have not changed since the last build, so
 the second run costs a few milliseconds.
@@ -89,6 +95,31 @@ def requirements() -> tuple[str, list[str]]:
         )
         version = version or match.group(1)
     return version, lines
+
+
+# Pyodide and esbuild both declare Node >= 18, but Pyodide is tested
+# upstream on newer Node only and this build has been run on Node 20, the
+# oldest release that is still maintained. Debian 12's nodejs is 18: refuse
+# it with a clear message rather than fail half-way through a compile.
+NODE_MAJOR = 20
+
+
+def check_node() -> None:
+    npm()  # installs Debian's nodejs and npm if both are missing
+    node = shutil.which("node")
+    if node is None:
+        sys.exit("Node.js is missing: the exercise runtime is built with it.")
+    version = subprocess.run(
+        [node, "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    match = re.match(r"v(\d+)\.", version)
+    if not match or int(match.group(1)) < NODE_MAJOR:
+        sys.exit(
+            f"Node.js {NODE_MAJOR} or newer is needed to build the exercise runtime; "
+            f"{node} is {version or 'of an unknown version'}. Debian 12 ships Node 18: "
+            "install Node 20 from Debian 13 or nodejs.org, put it first on PATH, "
+            "and run ./dev setup again."
+        )
 
 
 def npm() -> str:
@@ -217,11 +248,42 @@ def fetch_django(out: Path, version: str, pins: list[str]) -> Path:
         return target
 
 
+def make_snapshot(out: Path, django: Path) -> Path:
+    """Python's memory with Django imported, for the worker to start from."""
+    print("Saving the browser's Python with Django imported (a start-up snapshot) ...")
+    with tempfile.TemporaryDirectory() as tmp:
+        warmup = Path(tmp) / "warmup.json"
+        # The site lists the requests that warm it up (runtime_warmup).
+        subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "runtime_warmup", str(warmup)],
+            cwd=ROOT,
+            check=True,
+        )
+        packed = Path(tmp) / "snapshot.gz"
+        subprocess.run(
+            [
+                "node",
+                str(FRONTEND / "src" / "snapshot.mjs"),
+                str(django),
+                str(warmup),
+                str(packed),
+            ],
+            cwd=FRONTEND,
+            check=True,
+        )
+        data = packed.read_bytes()
+    # Named by its content: the server may cache it forever.
+    target = out / f"snapshot-{hashlib.sha256(data).hexdigest()[:12]}.gz"
+    target.write_bytes(data)
+    return target
+
+
 def main() -> None:
     version, pins = requirements()
     digest = inputs_digest(" ".join(pins))
     if STAMP.exists() and STAMP.read_text() == digest and (OUT / "editor.js").exists():
         return
+    check_node()
     install_node_packages()
     # Build into a fresh folder and swap it in, so an interrupted build never
     # leaves half a runtime behind a stamp that says it is complete.
@@ -231,10 +293,12 @@ def main() -> None:
     bundle_editor(staging)
     copy_pyodide(staging)
     django = fetch_django(staging, version, pins)
+    snapshot = make_snapshot(staging, django)
     # Where each piece is, for the server's manifest (exercises_browser.views).
     names = {
         "pyodide": f"exercises/build/pyodide-{pyodide_version()}/pyodide.mjs",
         "django": f"exercises/build/{django.name}",
+        "snapshot": f"exercises/build/{snapshot.name}",
         "editor": "exercises/build/editor.js",
     }
     (staging / "runtime.json").write_text(json.dumps(names, indent=2) + "\n")

@@ -17,7 +17,7 @@ import segno
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST, require_safe
 
+from . import following, polls
 from .models import Lesson, Presentation
 
 # htmx stops polling when an answer has this status.
@@ -57,13 +58,30 @@ def present(request, slug):
 @require_safe
 @never_cache
 @staff_member_required
+@ensure_csrf_cookie
 def speaker(request, slug):
+    """The speaker's notes and timer; a remote for the user's own running session.
+
+    On another device (a phone) it moves the class through the server
+    (static/js/remote.js); that needs the user's live session, so another
+    staff user gets the notes but no remote.
+    """
     lesson = get_object_or_404(Lesson, slug=slug)
     lesson.refresh_rendering()
+    presentation = (
+        Presentation.objects.live()
+        .filter(lesson=lesson, presenter=request.user)
+        .first()
+    )
     return render(
         request,
         "lessons/present/speaker.html",
-        {"lesson": lesson, "slides": deck(lesson)},
+        {
+            "lesson": lesson,
+            "slides": deck(lesson),
+            "presentation": presentation,
+            "deck_digest": lesson.deck_digest,
+        },
     )
 
 
@@ -88,9 +106,8 @@ def start(request, slug):
             "lessons/present/_follow_panel.html",
             panel_context(request, lesson, presentation),
         )
-    return redirect(
-        reverse("lessons:present", args=[slug]) + f"#slide-{presentation.slide}"
-    )
+    slide, _ = presentation.position_in(lesson)
+    return redirect(reverse("lessons:present", args=[slug]) + f"#slide-{slide}")
 
 
 def presentation_by_code(code):
@@ -112,15 +129,55 @@ def move(request, code):
             status=409,
             content_type="text/plain",
         )
-    slide = slide_number(request.POST.get("slide"), presentation.lesson)
-    if slide is None:
-        return HttpResponse(
-            "Send slide=N, a slide of this lesson.",
-            status=400,
-            content_type="text/plain",
+    lesson = presentation.lesson
+    ids = lesson.slide_ids
+    deck_digest = lesson.deck_digest
+    sent_deck = request.POST.get("deck")
+    stale = sent_deck is not None and sent_deck != deck_digest
+    slide = slide_number(request.POST.get("slide"), lesson)
+    step = small_number(request.POST.get("step", "0"))
+    blackout = request.POST.get("blackout", "0")
+    if stale:
+        # The lesson was edited since the presenter's page loaded: its slide
+        # numbers are the old deck's. Follow the slide by its id instead.
+        key = request.POST.get("key", "")
+        slide = ids.index(key) + 1 if key in ids else None
+        if slide is None:
+            return plain(
+                "The lesson changed: reload the page to present the new version.",
+                409,
+            )
+    if slide is None or step is None or blackout not in ("0", "1"):
+        return plain(
+            "Send slide=N (a slide of this lesson), step=N (items shown, 0 or more)"
+            " and blackout=0 or 1.",
+            400,
         )
-    presentation.move_to(slide)
+    if not stale:
+        key = ids[slide - 1]
+    presentation.move_to(
+        slide, key=key, deck_digest=deck_digest, step=step, blackout=blackout == "1"
+    )
     return HttpResponse(status=204)
+
+
+@require_POST
+def beat(request, code):
+    """The presenter's page is open: keep the session live and count the class.
+
+    Sent every few seconds, and once (``closing=1``, by sendBeacon) as the page
+    goes away, which ends the session after ``Presentation.CLOSED_GRACE``
+    unless a presenter page comes back.
+    """
+    presentation = presentation_by_code(code)
+    refused = refuse_unless_presenter(request, presentation)
+    if refused:
+        return refused
+    live = presentation.beat(closing=request.POST.get("closing") == "1")
+    answer = {"live": live, "deck": presentation.lesson.deck_digest}
+    if live:
+        answer["followers"] = following.follower_count(presentation)
+    return JsonResponse(answer, headers={"Cache-Control": "no-store"})
 
 
 @require_POST
@@ -152,7 +209,9 @@ def follow(request, code):
         "slides": deck(lesson),
         "role": "follower",
         "presentation": presentation,
-        **state_context(presentation),
+        "deck_digest": lesson.deck_digest,
+        **state_context(presentation, lesson),
+        **polls.student_context(request, presentation),
     }
     return render(request, "lessons/present/follow.html", context)
 
@@ -166,7 +225,16 @@ def follow_state(request, code):
     """
     presentation = (
         Presentation.objects.with_code(code)
-        .only("code", "slide", "version", "moved_at", "ended_at")
+        .select_related("lesson")
+        .only(
+            *Presentation.STATE_FIELDS,
+            # What Lesson.deck_digest reads: the slides themselves only load
+            # when the answer is not a 304.
+            "lesson__title",
+            "lesson__summary",
+            "lesson__rendered_digest",
+            "lesson__renderer_version",
+        )
         .first()
     )
     if presentation is None or not presentation.is_live:
@@ -175,11 +243,15 @@ def follow_state(request, code):
         )
         response.status_code = STOP_POLLING
         return response
-    etag = presentation.etag
+    following.note_follower(presentation, following.device_of(request))
+    lesson = presentation.lesson
+    etag = presentation.etag_for(lesson.deck_digest)
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is None:
         response = render(
-            request, "lessons/present/_follow_state.html", state_context(presentation)
+            request,
+            "lessons/present/_follow_state.html",
+            state_context(presentation, lesson),
         )
         response["ETag"] = etag
     else:
@@ -194,23 +266,30 @@ def follow_state(request, code):
 def follow_live(request, code):
     """ "Back to live" without JavaScript: the follower page at the live slide."""
     presentation = presentation_by_code(code)
+    slide, _ = presentation.position_in(presentation.lesson)
     return redirect(
-        reverse("lessons:follow", args=[presentation.code])
-        + f"#slide-{presentation.slide}"
+        reverse("lessons:follow", args=[presentation.code]) + f"#slide-{slide}"
     )
 
 
 # --- Helpers -------------------------------------------------------------------
 
 
+def plain(text, status):
+    return HttpResponse(text, status=status, content_type="text/plain")
+
+
 def deck(lesson):
     """The slides as the templates need them; the first always exists (the title slide)."""
     stored = lesson.slides or [{"title": "", "html": "", "notes_html": ""}]
     slides = []
-    for number, slide in enumerate(stored, start=1):
+    for number, (slide, slide_id) in enumerate(
+        zip(stored, lesson.slide_ids, strict=True), start=1
+    ):
         slides.append(
             {
                 "number": number,
+                "id": slide_id,
                 "title": slide.get("title") or lesson.title,
                 # Sanitized by lessons.rendering when the lesson was saved.
                 "html": mark_safe(slide.get("html", "")),
@@ -231,13 +310,30 @@ def slide_number(value, lesson) -> int | None:
     return None
 
 
+# More list items than any slide holds; bounds what a request may store.
+MAX_STEP = 500
+
+
+def small_number(value) -> int | None:
+    """A count from a form, 0 to MAX_STEP, or None."""
+    value = str(value).strip()
+    if not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if number <= MAX_STEP else None
+
+
 def create_presentation(lesson, user, slide):
     # Codes are random; on the rare clash, draw again.
     for _ in range(10):
         try:
             with transaction.atomic():
                 return Presentation.objects.create(
-                    lesson=lesson, presenter=user, slide=slide
+                    lesson=lesson,
+                    presenter=user,
+                    slide=slide,
+                    slide_key=lesson.slide_ids[slide - 1],
+                    deck_digest=lesson.deck_digest,
                 )
         except IntegrityError:
             continue
@@ -259,6 +355,7 @@ def refuse_unless_presenter(request, presentation):
 def panel_context(request, lesson, presentation):
     context = {"lesson": lesson, "presentation": presentation}
     if presentation is not None:
+        context["live_slide"], _ = presentation.position_in(lesson)
         url = request.build_absolute_uri(presentation.get_absolute_url())
         qr = segno.make(url, error="m")
         svg = qr.svg_inline(
@@ -284,10 +381,18 @@ def panel_context(request, lesson, presentation):
     return context
 
 
-def state_context(presentation):
+def state_context(presentation, lesson):
+    """What a follower's page needs to be where the class is."""
+    slide, key = presentation.position_in(lesson)
+    deck_digest = lesson.deck_digest
     return {
         "live": presentation.is_live,
         "code": presentation.code,
-        "slide": presentation.slide,
-        "etag": presentation.etag,
+        "slide": slide,
+        "slide_key": key,
+        "step": presentation.step,
+        "blackout": presentation.blackout,
+        "live_deck": deck_digest,
+        "etag": presentation.etag_for(deck_digest),
+        "poll_stamp": polls.stamp(presentation),
     }

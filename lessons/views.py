@@ -8,6 +8,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -15,7 +16,6 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import cache_control
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from courseware.pagecache import course_page
@@ -48,13 +48,11 @@ OUTLINE_ALL_UP_TO = 15
 OUTLINE_AROUND = 7
 
 
-# Reader pages are compressed by Django itself, so they travel small even
-# without a compressing proxy. That is safe here (no BREACH): they carry no
-# secret, no CSRF token and no per-visitor data. Sandbox fragments do carry
-# tokens and echo input, so they are never compressed this way.
+# Reader pages are compressed by Django itself (GZipMiddleware, see
+# settings.py for why that is safe), so they travel small even without a
+# compressing proxy; the page cache keeps them compressed.
 @require_safe
 @course_page
-@gzip_page
 def home(request):
     return cached_page(
         request,
@@ -66,7 +64,6 @@ def home(request):
 
 @require_safe
 @course_page
-@gzip_page
 def detail(request, slug):
     # Editing any lesson can change this page's outline and prev/next links,
     # so the key carries a stamp of the whole course, not just this lesson.
@@ -76,7 +73,6 @@ def detail(request, slug):
 
 
 @require_safe
-@gzip_page
 @cache_control(public=True, max_age=60)
 def search(request):
     """Results depend on the query alone, never on who asks: cacheable."""
@@ -155,26 +151,32 @@ def cached_page(request, name, template, make_context):
 
 def lesson_context(slug):
     lesson = get_object_or_404(Lesson, slug=slug)
-    outline = list(Lesson.objects.outline())
-    for number, item in enumerate(outline, start=1):
-        item.position = number
-    index = next(index for index, item in enumerate(outline) if item.pk == lesson.pk)
+    # Only the lessons around this one are read, never the whole course: a
+    # page of a 500-lesson course then costs what it costs in a short one.
+    # The course's order is (order, pk), as in Lesson.Meta.ordering.
+    before = Q(order__lt=lesson.order) | Q(order=lesson.order, pk__lt=lesson.pk)
+    after = Q(order__gt=lesson.order) | Q(order=lesson.order, pk__gt=lesson.pk)
+    lessons = Lesson.objects.outline()
+    position = lessons.filter(before).count() + 1
+    lesson_count = lessons.count()
     # On a long course the sidebar lists only the lessons around this one,
     # so a page's size does not grow with the course; home lists them all.
-    if len(outline) <= OUTLINE_ALL_UP_TO:
-        part = outline
-    else:
-        part = outline[max(0, index - OUTLINE_AROUND) : index + OUTLINE_AROUND + 1]
+    around = OUTLINE_AROUND if lesson_count > OUTLINE_ALL_UP_TO else OUTLINE_ALL_UP_TO
+    earlier = list(lessons.filter(before).reverse()[:around])[::-1]
+    later = list(lessons.filter(after)[:around])
+    part = [*earlier, lesson, *later]
+    for number, item in enumerate(part, start=position - len(earlier)):
+        item.position = number
     return {
         "lesson": lesson,
         "outline": part,
-        "outline_is_part": len(part) < len(outline),
+        "outline_is_part": len(part) < lesson_count,
         "outline_first": part[0].position,
         "outline_last": part[-1].position,
-        "lesson_count": len(outline),
-        "previous": outline[index - 1] if index > 0 else None,
-        "next": outline[index + 1] if index + 1 < len(outline) else None,
-        "position": index + 1,
+        "lesson_count": lesson_count,
+        "previous": earlier[-1] if earlier else None,
+        "next": later[0] if later else None,
+        "position": position,
         # Pages without highlighted code skip the code colours' stylesheet.
         "has_code": HIGHLIGHTED_CODE.search(lesson.html) is not None,
     }

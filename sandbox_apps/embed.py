@@ -24,3 +24,22 @@ def refuse(request, message: str, status: int = 400):
         template = "sandbox_apps/_refused.html"
     context = {"message": message, "status": status, "back_url": entry_url(request)}
     return render(request, template, context, status=status)
+
+
+def not_from_the_form(request, fields: tuple[str, ...]):
+    """A 400 for a POST its form could never have sent, or None if the shape is right.
+
+    A form sends every one of its fields exactly once, even a field left
+    empty. A request with one missing or repeated did not come from the
+    form (a script, a tampered request), so it is refused with 400 before
+    anything is checked. A form that was only filled in wrongly is not
+    refused: its view shows it again with its errors and status 200.
+    """
+    for name in fields:
+        if len(request.POST.getlist(name)) != 1:
+            return refuse(
+                request,
+                f"This form always sends one “{name}” field, and this request"
+                " did not. Use the form on the page.",
+            )
+    return None

@@ -75,10 +75,12 @@ class SessionWriteLockMiddleware:
     session) locks nothing: it is about to get a new session that no other
     request shares.
 
-    Waiting is bounded (COURSEWARE_SESSION_LOCK_WAIT seconds, at most
-    COURSEWARE_SESSION_LOCK_QUEUE requests of one session waiting per
-    process). Past that the visitor gets a 429 saying to try again, and the
-    worker is free for everyone else.
+    Waiting is bounded: one request runs, at most
+    COURSEWARE_SESSION_LOCK_WAITERS wait (for at most
+    COURSEWARE_SESSION_LOCK_WAIT seconds), across every worker process and
+    app server. Any other request of that visitor is answered 429 "too many
+    clicks at once" straight away, before its session is read, so one
+    visitor's flood holds at most two workers and everyone else is served.
     """
 
     def __init__(self, get_response):
@@ -120,18 +122,28 @@ class SessionWriteLockMiddleware:
         return self._locks
 
 
+BUSY_HEADER = "X-Session-Busy"
 BUSY_MESSAGE = (
-    "Your earlier clicks are still being handled. Wait a moment, then try again."
+    "Too many clicks at once: your earlier clicks are still being handled,"
+    " so this one was not applied. Try again."
 )
 
 
 def busy(request):
-    """429 for a request that waited too long for its session: nothing changed."""
+    """429 for a request refused by the session lock: nothing changed.
+
+    Inside a demo, retry.js keeps the board and shows this message with a
+    Try again button; the 429 fragment is what a page without JavaScript
+    (or a plain form post) shows.
+    """
     htmx = request.headers.get("HX-Request") == "true"
     template = "sandbox_apps/_refused.html" if htmx else "sandbox_apps/refused.html"
     context = {"message": BUSY_MESSAGE, "status": 429, "back_url": entry_url(request)}
     response = render(request, template, context, status=429)
     response["Retry-After"] = "1"
+    # Tells retry.js this is "too many at once", not a form's own 429 (a
+    # throttled login shows its form with the message instead).
+    response[BUSY_HEADER] = "1"
     # SandboxMiddleware sits inside this one and never sees this answer.
     patch_vary_headers(response, ["HX-Request"])
     add_never_cache_headers(response)

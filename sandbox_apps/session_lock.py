@@ -10,27 +10,52 @@ save, so the second click reads what the first one saved.
 Why not a database transaction around the request: on SQLite a write
 transaction locks the whole database, so every visitor would queue behind
 every other one, and a slow view (Argon2 hashing at login) would stall the
-site. The lock here is outside the database's transactions. It is taken in
-two steps:
+site. The lock here is outside the database's transactions.
 
-1. Inside one process, a ``threading.Lock`` per session key: threads of
-   one worker queue on it without touching the database.
+One holder, one waiter, everyone else refused at once
+------------------------------------------------------
+
+A request that waits for its turn holds a worker while it waits: a sync
+gunicorn worker serves one request at a time, so a visitor who sends 64
+requests at once (a script, a stuck key) would fill every worker with
+requests that only wait, and other visitors' lesson pages would queue
+behind them. A per-process limit cannot stop that, because with sync
+workers each process only ever sees one request. So the rule is kept
+across every process and every app server that shares the database:
+
+- at most one request of a session runs (it holds the session's *lock*);
+- at most ``COURSEWARE_SESSION_LOCK_WAITERS`` more wait for it (each holds
+  one of the session's *waiter slots*), and not longer than
+  ``COURSEWARE_SESSION_LOCK_WAIT`` seconds;
+- any further request is refused at once with a 429 ("too many clicks at
+  once, try again"), before the session is read: nothing changed.
+
+A request first tries the lock. If it is taken, the request tries for a
+waiter slot, waits in it for the lock, and gives the slot back once it
+holds the lock (or gives up). A free lock goes to whoever asks first: a
+request that arrives just as the running one ends is not refused because
+the waiter has not woken up yet. One waiter is enough for a reader: a demo
+sends its own clicks one after another, and the page sends at most two
+demo requests at once (demos.js, keepToTheServersLimit), for a lesson
+whose demos all load at the same moment.
+
+Each lock and each waiter slot is taken in two steps:
+
+1. Inside one process, a ``threading.Lock``: threads of one worker take
+   turns without touching the database (and fcntl locks, below, belong to
+   the process, so they cannot tell its threads apart).
 2. Across processes, a lock only this session's requests contend for:
    - PostgreSQL: an advisory lock (``pg_advisory_lock``), a named lock in
      the database server that locks no row and no table; other visitors
      never see it. It belongs to the database connection, not to a
-     transaction, so the view runs in autocommit as usual.
+     transaction, so the view runs in autocommit as usual. Waiter slots
+     are advisory locks too, with their own numbers.
    - SQLite (one machine by nature): an OS lock (``fcntl.lockf``) on one
      byte of a file beside the database, at an offset taken from a hash of
-     the session key. Different sessions lock different bytes and never
-     wait for each other. The lock is tied to the process and the kernel
-     drops it if the process dies, so a crashed worker leaves nothing
-     stuck.
-
-Waiting is bounded: at most ``COURSEWARE_SESSION_LOCK_WAIT`` seconds, and
-at most ``COURSEWARE_SESSION_LOCK_QUEUE`` requests of one session waiting
-in one process. Past either, ``Busy`` is raised and the middleware answers
-429 at once, so one visitor's flood cannot hold every worker.
+     the session key; a waiter slot is another byte. Different sessions
+     lock different bytes and never wait for each other. The lock is tied
+     to the process and the kernel drops it if the process dies, so a
+     crashed worker leaves nothing stuck.
 """
 
 from __future__ import annotations
@@ -47,7 +72,7 @@ from django.db import DatabaseError, connections, transaction
 
 
 class Busy(Exception):
-    """The session stayed locked too long, or too many requests wait for it."""
+    """The session is taken and so is every waiter slot, or the wait ran out."""
 
 
 def lock_number(session_key: str) -> int:
@@ -56,46 +81,60 @@ def lock_number(session_key: str) -> int:
     return int.from_bytes(digest, "big") >> 2
 
 
+def slot_number(session_key: str, slot: int) -> int:
+    """The number of one of a session's waiter slots, unrelated to its lock's."""
+    # Session keys are lowercase letters and digits: "/" cannot occur in
+    # one, so no session's lock shares a number with another's slot.
+    return lock_number(f"{session_key}/waiter/{slot}")
+
+
 @dataclass
-class _Queue:
+class _Entry:
     lock: threading.Lock
     users: int = 0
 
 
-class _LocalQueues:
-    """Per-process: one threading.Lock per session key, alive while in use."""
+class _LocalLocks:
+    """Per process: one threading.Lock per lock number, alive while in use."""
 
     def __init__(self):
         self._mutex = threading.Lock()
-        self._queues: dict[str, _Queue] = {}
+        self._entries: dict[int, _Entry] = {}
 
-    def acquire(self, key: str, deadline: float, limit: int) -> None:
+    def acquire(self, number: int, deadline: float | None) -> bool:
+        """Take the lock; wait until ``deadline`` (monotonic), or not at all if None."""
         with self._mutex:
-            queue = self._queues.get(key)
-            if queue is None:
-                queue = self._queues[key] = _Queue(threading.Lock())
-            if queue.users > limit:
-                raise Busy(f"{queue.users} requests already wait for this session")
-            queue.users += 1
-        if not queue.lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
-            self._leave(key, queue)
-            raise Busy("the session stayed locked too long")
+            entry = self._entries.get(number)
+            if entry is None:
+                entry = self._entries[number] = _Entry(threading.Lock())
+            entry.users += 1
+        if deadline is None:
+            taken = entry.lock.acquire(blocking=False)
+        else:
+            taken = entry.lock.acquire(timeout=max(0.0, deadline - time.monotonic()))
+        if not taken:
+            self._leave(number, entry)
+        return taken
 
-    def release(self, key: str) -> None:
+    def release(self, number: int) -> None:
         with self._mutex:
-            queue = self._queues[key]
-        queue.lock.release()
-        self._leave(key, queue)
+            entry = self._entries[number]
+        entry.lock.release()
+        self._leave(number, entry)
 
-    def _leave(self, key: str, queue: _Queue) -> None:
+    def _leave(self, number: int, entry: _Entry) -> None:
         with self._mutex:
-            queue.users -= 1
-            if queue.users == 0:
-                del self._queues[key]
+            entry.users -= 1
+            if entry.users == 0:
+                del self._entries[number]
 
 
 class _FileLocks:
-    """Cross-process locks for SQLite: one byte of a shared file per session."""
+    """Cross-process locks for SQLite: one byte of a shared file per lock."""
+
+    # The longest pause between two tries while waiting: how late, at most,
+    # a waiter notices that the lock is free.
+    LONGEST_PAUSE = 0.01
 
     def __init__(self, path: str):
         self.path = path
@@ -113,24 +152,25 @@ class _FileLocks:
                 self._pid = os.getpid()
             return self._fd
 
-    def acquire(self, key: str, deadline: float) -> None:
-        fd, offset = self._file(), lock_number(key)
+    def acquire(self, number: int, deadline: float | None) -> bool:
+        fd = self._file()
         pause = 0.001
         while True:
             try:
-                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, offset)
-                return
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, number)
+                return True
             except (BlockingIOError, PermissionError):
-                # Held by another worker process (EAGAIN or EACCES). fcntl has no timed wait, so
-                # this polls, with short pauses that grow to 20 ms; only two
-                # processes serving the same visitor at once ever get here.
-                if time.monotonic() >= deadline:
-                    raise Busy("the session stayed locked too long") from None
+                # Held by another worker process (EAGAIN or EACCES). fcntl
+                # has no timed wait, so this polls, with short pauses that
+                # grow to LONGEST_PAUSE; only the one request allowed to
+                # wait for a session ever gets here.
+                if deadline is None or time.monotonic() >= deadline:
+                    return False
                 time.sleep(pause)
-                pause = min(pause * 2, 0.02)
+                pause = min(pause * 2, self.LONGEST_PAUSE)
 
-    def release(self, key: str) -> None:
-        fcntl.lockf(self._file(), fcntl.LOCK_UN, 1, lock_number(key))
+    def release(self, number: int) -> None:
+        fcntl.lockf(self._file(), fcntl.LOCK_UN, 1, number)
 
 
 class _AdvisoryLocks:
@@ -139,13 +179,14 @@ class _AdvisoryLocks:
     def __init__(self, alias: str):
         self.alias = alias
 
-    def acquire(self, key: str, deadline: float) -> None:
+    def acquire(self, number: int, deadline: float | None) -> bool:
         connection = connections[self.alias]
-        number = lock_number(key)
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [number])
             if cursor.fetchone()[0]:
-                return
+                return True
+        if deadline is None:
+            return False
         wait_ms = max(1, int((deadline - time.monotonic()) * 1000))
         try:
             # lock_timeout bounds the wait; SET LOCAL (is_local=true) ends
@@ -156,14 +197,15 @@ class _AdvisoryLocks:
                     "SELECT set_config('lock_timeout', %s, true)", [f"{wait_ms}ms"]
                 )
                 cursor.execute("SELECT pg_advisory_lock(%s)", [number])
-        except DatabaseError as error:
-            raise Busy("the session stayed locked too long") from error
+        except DatabaseError:
+            return False
+        return True
 
-    def release(self, key: str) -> None:
+    def release(self, number: int) -> None:
         connection = connections[self.alias]
         try:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_number(key)])
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [number])
         except DatabaseError:
             # A broken connection is closed by Django, and closing it is what
             # releases the lock: nothing is left held.
@@ -173,17 +215,17 @@ class _AdvisoryLocks:
 class _OneProcess:
     """An in-memory SQLite database lives in one process: the local lock is all."""
 
-    def acquire(self, key: str, deadline: float) -> None:
-        pass
+    def acquire(self, number: int, deadline: float | None) -> bool:
+        return True
 
-    def release(self, key: str) -> None:
+    def release(self, number: int) -> None:
         pass
 
 
 # One of each per process, however many middleware instances there are
 # (Django's test client builds a new one per client): the locks belong to
 # the process.
-_LOCAL_QUEUES = _LocalQueues()
+_LOCAL = _LocalLocks()
 _FILES: dict[str, _FileLocks] = {}
 _FILES_MUTEX = threading.Lock()
 
@@ -196,11 +238,11 @@ def _file_locks(path: str) -> _FileLocks:
 
 
 class SessionLocks:
-    """The two-step lock for one database (the one sessions are saved in)."""
+    """The session locks and waiter slots of one database (the one sessions are saved in)."""
 
     def __init__(self, alias: str):
         connection = connections[alias]
-        self.local = _LOCAL_QUEUES
+        self.local = _LOCAL
         if connection.vendor == "postgresql":
             self.shared = _AdvisoryLocks(alias)
         elif connection.vendor == "sqlite":
@@ -217,20 +259,52 @@ class SessionLocks:
             )
 
     def acquire(self, session_key: str) -> None:
-        """Wait for this session's turn; raise Busy past the configured bounds."""
-        wait = settings.COURSEWARE_SESSION_LOCK_WAIT
-        deadline = time.monotonic() + wait
-        self.local.acquire(
-            session_key, deadline, settings.COURSEWARE_SESSION_LOCK_QUEUE
-        )
+        """Take this session's lock, waiting in a free waiter slot; raise Busy if none is free."""
+        number = lock_number(session_key)
+        waiters = settings.COURSEWARE_SESSION_LOCK_WAITERS
+        if waiters <= 0:
+            # No one may wait: the lock now, or a 429.
+            if not self._take(number, None):
+                raise Busy("this session is busy")
+            return
+        if self._take(number, None):
+            return
+        slot = self._take_a_slot(session_key, waiters)
+        if slot is None:
+            raise Busy("this session is busy and a request already waits for it")
         try:
-            self.shared.acquire(session_key, deadline)
-        except BaseException:
-            self.local.release(session_key)
-            raise
+            deadline = time.monotonic() + settings.COURSEWARE_SESSION_LOCK_WAIT
+            if not self._take(number, deadline):
+                raise Busy("the session stayed locked too long")
+        finally:
+            # Holding the lock (or giving up), this request waits no more:
+            # the slot is free for the next one.
+            self._give_back(slot)
 
     def release(self, session_key: str) -> None:
+        self._give_back(lock_number(session_key))
+
+    def _take_a_slot(self, session_key: str, waiters: int) -> int | None:
+        for slot in range(waiters):
+            number = slot_number(session_key, slot)
+            if self._take(number, None):
+                return number
+        return None
+
+    def _take(self, number: int, deadline: float | None) -> bool:
+        if not self.local.acquire(number, deadline):
+            return False
         try:
-            self.shared.release(session_key)
+            taken = self.shared.acquire(number, deadline)
+        except BaseException:
+            self.local.release(number)
+            raise
+        if not taken:
+            self.local.release(number)
+        return taken
+
+    def _give_back(self, number: int) -> None:
+        try:
+            self.shared.release(number)
         finally:
-            self.local.release(session_key)
+            self.local.release(number)

@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from lessons.models import Lesson, Presentation
+from lessons.presenter import create_presentation
 
 BODY = """Opening words.
 
@@ -58,7 +59,7 @@ def student(db):
 
 @pytest.fixture
 def presentation(lesson, staff):
-    return Presentation.objects.create(lesson=lesson, presenter=staff)
+    return create_presentation(lesson, staff, 1)
 
 
 def test_saving_a_lesson_stores_its_slides(lesson):
@@ -281,7 +282,7 @@ def test_state_says_which_slide_is_live(client, presentation):
     response = client.get(f"/f/{presentation.code}/state/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert 'data-live-slide="2"' in response.content.decode()
-    assert response["ETag"] == presentation.etag
+    assert response["ETag"] == presentation.etag_for(presentation.lesson.deck_digest)
 
 
 def test_state_is_304_while_nothing_changed(client, presentation):
@@ -331,10 +332,17 @@ def test_state_of_an_unknown_code_stops_polling(client, db):
 def test_state_polling_touches_no_session(
     client, presentation, django_assert_num_queries
 ):
-    with django_assert_num_queries(1):
+    # A changed state also reads the live poll's stamp (lessons/polls.py);
+    # the usual answer, 304, reads the one row.
+    with django_assert_num_queries(2):
         response = client.get(f"/f/{presentation.code}/state/")
     assert "Cookie" not in response.get("Vary", "")
     assert "sessionid" not in response.cookies
+    with django_assert_num_queries(1):
+        unchanged = client.get(
+            f"/f/{presentation.code}/state/", HTTP_IF_NONE_MATCH=response["ETag"]
+        )
+    assert unchanged.status_code == 304
 
 
 def test_back_to_live_without_javascript_links_to_the_live_slide(client, presentation):
@@ -342,3 +350,56 @@ def test_back_to_live_without_javascript_links_to_the_live_slide(client, present
     response = client.get(f"/f/{presentation.code}/live/")
     assert response.status_code == 302
     assert response["Location"] == f"/f/{presentation.code}/#slide-3"
+
+
+# --- The speaker view as a remote (static/js/remote.js) ------------------------------
+
+
+def test_the_speaker_view_is_a_remote_for_the_presenters_own_session(
+    client, presentation, staff
+):
+    client.force_login(staff)
+    html = client.get("/lessons/deck-test/present/speaker/").content.decode()
+    assert f'data-remote-move-url="/f/{presentation.code}/move/"' in html
+    assert f'data-remote-state-url="/f/{presentation.code}/state/"' in html
+    assert f"/f/{presentation.code}/polls/" in html
+
+
+def test_another_staff_user_gets_notes_but_no_remote(client, presentation, other_staff):
+    client.force_login(other_staff)
+    response = client.get("/lessons/deck-test/present/speaker/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "SECRET-NOTE" in html
+    assert "data-remote-move-url" not in html
+    assert presentation.code not in html
+    # And the server refuses the move all the same.
+    move = client.post(f"/f/{presentation.code}/move/", {"slide": "2"})
+    assert move.status_code == 403
+    presentation.refresh_from_db()
+    assert presentation.slide == 1
+
+
+def test_the_remote_needs_a_login(client, presentation, student):
+    response = client.get("/lessons/deck-test/present/speaker/")
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+    client.force_login(student)
+    response = client.get("/lessons/deck-test/present/speaker/")
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+    move = client.post(f"/f/{presentation.code}/move/", {"slide": "2"})
+    assert move.status_code == 403
+
+
+def test_an_ended_session_is_no_remote(client, presentation, staff):
+    presentation.end()
+    client.force_login(staff)
+    html = client.get("/lessons/deck-test/present/speaker/").content.decode()
+    assert "data-remote-move-url" not in html
+
+
+def test_the_presenter_page_follows_the_state_url(client, presentation, staff):
+    client.force_login(staff)
+    html = client.get("/lessons/deck-test/present/").content.decode()
+    assert f'data-state-url="/f/{presentation.code}/state/"' in html

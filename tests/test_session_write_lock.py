@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -123,8 +124,9 @@ def test_a_request_that_waits_too_long_gets_a_429_and_changes_nothing(playing, h
         locks.release(key)
     assert response.status_code == 429
     assert response["Retry-After"] == "1"
+    assert response["X-Session-Busy"] == "1"
     html = response.content.decode()
-    assert "Your earlier clicks are still being handled." in html
+    assert "Too many clicks at once" in html
     assert ("<html" in html) is not htmx
     assert moves(visitor) == 1
     # Once the lock is free, the same click counts.
@@ -132,9 +134,36 @@ def test_a_request_that_waits_too_long_gets_a_429_and_changes_nothing(playing, h
     assert moves(visitor) == 2
 
 
-def test_a_full_queue_refuses_at_once(playing, settings):
+def test_a_second_waiter_is_refused_at_once(playing, settings, monkeypatch):
+    """One request runs, one waits for it; the next is refused without waiting."""
     visitor, locks, key = playing
-    settings.COURSEWARE_SESSION_LOCK_QUEUE = 0
+    settings.COURSEWARE_SESSION_LOCK_WAIT = 1
+    waits = []
+    take = session_lock.SessionLocks._take
+
+    def spy(self, number, deadline):
+        waits.append(deadline)
+        return take(self, number, deadline)
+
+    monkeypatch.setattr(session_lock.SessionLocks, "_take", spy)
+    locks.acquire(key)  # the request that runs
+    assert locks._take(session_lock.slot_number(key, 0), None)  # the one that waits
+    waits.clear()
+    try:
+        response = visitor.post(URL + "process_money/", {"place": "farm"})
+    finally:
+        locks.release(key)
+        locks._give_back(session_lock.slot_number(key, 0))
+    assert response.status_code == 429
+    assert "Too many clicks at once" in response.content.decode()
+    # It tried the lock and the waiter slot, and never waited for anything.
+    assert waits == [None, None]
+    assert moves(visitor) == 1
+
+
+def test_with_no_waiters_allowed_a_busy_session_is_refused_at_once(playing, settings):
+    visitor, locks, key = playing
+    settings.COURSEWARE_SESSION_LOCK_WAITERS = 0
     settings.COURSEWARE_SESSION_LOCK_WAIT = 60
     locks.acquire(key)
     try:
@@ -143,6 +172,23 @@ def test_a_full_queue_refuses_at_once(playing, settings):
     finally:
         locks.release(key)
     assert response.status_code == 429
+    assert visitor.post(URL + "process_money/", {"place": "farm"}).status_code == 302
+    assert moves(visitor) == 2
+
+
+def test_a_waiter_gives_its_slot_back_whether_it_got_the_lock_or_not(playing):
+    visitor, locks, key = playing
+    locks.acquire(key)
+    try:
+        # Times out waiting (0.05 s): refused, and its slot is free again.
+        assert (
+            visitor.post(URL + "process_money/", {"place": "farm"}).status_code == 429
+        )
+    finally:
+        locks.release(key)
+    assert visitor.post(URL + "process_money/", {"place": "farm"}).status_code == 302
+    # Nothing is left held in this process: no lock, no slot.
+    assert session_lock._LOCAL._entries == {}
 
 
 def test_one_visitors_lock_never_holds_up_another(playing):
@@ -214,8 +260,9 @@ class Server:
             )
             return link.close
         locks = session_lock._FileLocks(self.sqlite_path + ".session-locks")
-        locks.acquire(session_key, time.monotonic() + 5)
-        return lambda: locks.release(session_key)
+        number = session_lock.lock_number(session_key)
+        assert locks.acquire(number, time.monotonic() + 5)
+        return lambda: locks.release(number)
 
 
 @pytest.fixture(scope="module", params=SERVERS.keys())
@@ -231,7 +278,7 @@ def server(request, tmp_path_factory):
         # Long enough for a busy machine: these tests prove nothing is lost,
         # the bounded wait is tested above.
         "COURSEWARE_SESSION_LOCK_WAIT": "60",
-        "COURSEWARE_SESSION_LOCK_QUEUE": "200",
+        "COURSEWARE_SESSION_LOCK_WAITERS": "200",
     }
     env.pop("DATABASE_URL", None)
     database_url = ""
@@ -248,6 +295,15 @@ def server(request, tmp_path_factory):
         env=env,
         check=True,
     )
+    with gunicorn(env, workers) as port:
+        server = Server(request.param, port, sqlite_path, database_url)
+        server.env = env
+        yield server
+
+
+@contextmanager
+def gunicorn(env, workers):
+    """gunicorn on a free loopback port, with ``workers`` processes of 8 threads."""
     port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "courseware.wsgi:application",
@@ -257,7 +313,7 @@ def server(request, tmp_path_factory):
     process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stderr=subprocess.PIPE)
     try:
         wait_until_listening(port, process)
-        yield Server(request.param, port, sqlite_path, database_url)
+        yield port
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -467,3 +523,70 @@ def test_a_held_lock_stops_only_its_own_visitor(server):
         release()
     waiting.join(timeout=120)
     assert a.board()[0] == 1
+
+
+# --- One visitor's flood -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def flood_server(server):
+    """A second server on the same database, with the shipped limits: one waiter.
+
+    The wait is long here so that the one waiter provably gets its turn once
+    the lock is free, however busy the machine.
+    """
+    if server.kind == "sqlite-cached_db":
+        pytest.skip("the rule does not depend on the session engine")
+    env = {
+        **server.env,
+        "COURSEWARE_SESSION_LOCK_WAITERS": "1",
+        "COURSEWARE_SESSION_LOCK_WAIT": "120",
+    }
+    with gunicorn(env, 2) as port:
+        yield Server(server.kind, port, server.sqlite_path, server.database_url)
+
+
+def test_a_flood_on_one_session_gets_one_waiter_and_429s_at_once(flood_server):
+    """12 clicks at once while the session is busy: 11 refused at once, 1 waits.
+
+    The session's lock is held from outside, as another worker (or app
+    server) running this visitor's request would. Of the flood, one request
+    takes the waiter slot and the other eleven are answered 429 while the
+    lock is still held, so they never waited. Another visitor is served
+    meanwhile. Once the lock is free the waiter is applied, and the board
+    shows exactly the moves that were answered with a redirect.
+    """
+    a = new_visitor_with_a_session(flood_server.port)
+    b = new_visitor_with_a_session(flood_server.port)
+    answers = []
+    answered = threading.Condition()
+
+    def click(i):
+        status, html, _ = a.request("POST", URL + "process_money/", {"place": "farm"})
+        with answered:
+            answers.append((status, html))
+            answered.notify_all()
+        return status
+
+    release = flood_server.hold(a.cookies["sessionid"])
+    threads = [threading.Thread(target=click, args=(i,)) for i in range(12)]
+    try:
+        for thread in threads:
+            thread.start()
+        with answered:
+            answered.wait_for(lambda: len(answers) >= 11, timeout=120)
+            refused = list(answers)
+        # Another visitor is not held up by the flood.
+        assert b.request("POST", URL + "process_money/", {"place": "farm"})[0] == 302
+        assert b.board()[0] == 1
+    finally:
+        release()
+    for thread in threads:
+        thread.join(timeout=180)
+    assert [status for status, _ in refused] == [429] * 11
+    assert all("Too many clicks at once" in html for _, html in refused)
+    assert sorted(status for status, _ in answers) == [302] + [429] * 11
+    # Nothing lost, nothing applied by a refused request.
+    moves, gold, amounts, totals, numbers = a.board()
+    assert moves == 1
+    assert_consistent(moves, gold, amounts, totals, numbers)

@@ -131,3 +131,39 @@ def test_the_admin_preview_shows_notes_apart_from_the_page(settings):
     page, _, aside = html.partition('<aside class="preview-notes">')
     assert "Remember the demo." not in page
     assert "Remember the demo." in aside and "Topic" in aside
+
+
+def test_slide_ids_come_from_titles_and_count_repeats():
+    from lessons.rendering.slides import slide_ids
+
+    titles = ["", "The counter", "The counter", "The counter 2", "¿Qué?", "!!!"]
+    assert slide_ids(titles) == [
+        "opening",
+        "the-counter",
+        "the-counter-2",
+        # Its own slug is taken by the second "The counter": it counts on.
+        "the-counter-2-2",
+        "qué",
+        "slide",
+    ]
+
+
+def test_a_slide_keeps_its_id_when_a_slide_is_added_before_it():
+    from lessons.rendering.slides import slide_ids
+
+    before = slide_ids(["", "Intro", "Recap"])
+    after = slide_ids(["", "New first", "Intro", "Recap"])
+    assert before[2] == after[3] == "recap"
+
+
+def test_a_reveal_block_wraps_its_list_on_the_slide_and_the_page():
+    text = "## Points\n\n/// reveal\n- one\n- two\n///\n\nAfter.\n"
+    rendered = render(text, cpu_seconds=0)
+    for html in (rendered.html, rendered.slides[1].html):
+        assert '<div class="slide-reveal">\n<ul>\n<li>one</li>' in html
+        assert "<p>After.</p>" in html
+
+
+def test_a_reveal_block_without_a_list_is_an_authoring_error():
+    with pytest.raises(AuthoringError, match="reveal block must hold a list"):
+        render("## Points\n\n/// reveal\nJust words.\n///\n", cpu_seconds=0)

@@ -124,3 +124,12 @@ def test_health_is_503_without_the_database(client, monkeypatch):
     response = client.get("/health/")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
+
+
+@pytest.mark.django_db
+def test_health_answers_plain_http_even_with_the_ssl_redirect_on(client, settings):
+    # The deploy guide's rollout runs curl against each app server directly;
+    # a 301 to HTTPS would pass curl -f without checking anything.
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/health/").status_code == 200
+    assert client.get("/lessons/").status_code == 301

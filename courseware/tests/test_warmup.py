@@ -42,3 +42,17 @@ def test_warm_up_never_stops_a_worker_from_starting(monkeypatch):
 
     monkeypatch.setattr("courseware.warmup.warm_paths", broken)
     assert warm_up(WSGIHandler()) == []
+
+
+def test_warm_up_beats_the_heartbeat_after_each_step(settings):
+    # gunicorn kills a worker whose heartbeat stops for `timeout` seconds;
+    # a warm-up on a loaded machine can take longer than that.
+    settings.COURSEWARE_WARM_PAGES = 2
+    for order in range(2):
+        Lesson.objects.create(
+            slug=f"l{order}", title=f"L{order}", summary=".", order=order, body="Hi."
+        )
+    beats = []
+    answered = warm_up(WSGIHandler(), between=lambda: beats.append(len(beats)))
+    # The templates, then the home and each lesson.
+    assert len(answered) == 3 and len(beats) == 4

@@ -44,6 +44,25 @@ function languageFor(language) {
   return [];
 }
 
+// Typed characters go into the document through CodeMirror, not through the
+// browser's own editing: Chromium, inserting text next to a highlighted
+// word, tries to keep its look with a style attribute, which the strict CSP
+// blocks (and reports in the console at every few keys). The text is the
+// same; CodeMirror's input handlers (closing brackets, completion) still
+// see it. Composition (accents, CJK input methods) stays with the browser.
+const typedText = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    if (event.inputType !== "insertText" || !event.data || event.isComposing || view.composing) return false;
+    event.preventDefault();
+    const { from, to } = view.state.selection.main;
+    const text = event.data;
+    const insert = () => view.state.update(view.state.replaceSelection(text), { userEvent: "input.type", scrollIntoView: true });
+    const handled = view.state.facet(EditorView.inputHandler).some((handler) => handler(view, from, to, text, insert));
+    if (!handled) view.dispatch(insert());
+    return true;
+  },
+});
+
 // Tab indents, as in any code editor. Escape then Tab still leaves the
 // editor (CodeMirror's own rule), so keyboard users are never trapped.
 //
@@ -62,6 +81,7 @@ export function createEditor(parent, { doc, language, label, readOnly, onChange 
     theme,
     syntaxHighlighting(highlighting),
     keymap.of([indentWithTab]),
+    typedText,
     languageFor(language),
     EditorView.contentAttributes.of({ "aria-label": label }),
     EditorState.readOnly.of(Boolean(readOnly)),

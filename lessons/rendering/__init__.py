@@ -10,8 +10,8 @@ The modules, one job each:
 - ``api``: ``render(text) -> Rendered``, the pipeline, ``render_lesson``
   (``render`` with the site's limits);
 - ``markdown_config``: which Markdown extensions lessons may use;
-- ``blocks/``: Courseware's own ``/// demo``, ``/// source`` and
-  ``/// notes`` blocks, one module each, and their registry;
+- ``blocks/``: Courseware's own ``/// demo``, ``/// source``,
+  ``/// notes`` and ``/// reveal`` blocks, one module each, and their registry;
 - ``sanitize``: the trust boundary, an nh3 allowlist;
 - ``slides``: cutting the page into slides and moving notes onto them;
 - ``limits``: the forked child with its CPU-time and memory limits;
@@ -54,6 +54,7 @@ from .errors import AuthoringError
 from .inputs import inputs_digest
 from .preview import preview_html
 from .sanitize import sanitize
+from .slides import slide_ids
 
 __all__ = [
     "DEFAULT_CPU_SECONDS",
@@ -71,4 +72,5 @@ __all__ = [
     "render_prompt",
     "resolve_source",
     "sanitize",
+    "slide_ids",
 ]

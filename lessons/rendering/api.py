@@ -28,7 +28,7 @@ from .slides import split_slides
 
 # Bump when the HTML this package produces changes, so stored lessons are
 # rendered again by ``sync_content``.
-RENDERER_VERSION = 5
+RENDERER_VERSION = 6
 
 # Real lessons are 5-15 KB. Ordinary lesson text costs Python-Markdown
 # about 0.1 s of CPU per 12,000 characters (0.42 s for 50,000 on a loaded
@@ -55,9 +55,18 @@ class Slide:
     html: str
     # Speaker notes for this slide, never part of ``Rendered.html``.
     notes_html: str = ""
+    # The ``/// check`` blocks on this slide, in order, as the live poll
+    # needs them: {"id", "question_html", "choices": [{"html", "why_html"}],
+    # "right", "explanation_html"}.
+    checks: tuple[dict, ...] = ()
 
-    def as_dict(self) -> dict[str, str]:
-        return {"title": self.title, "html": self.html, "notes_html": self.notes_html}
+    def as_dict(self) -> dict:
+        return {
+            "title": self.title,
+            "html": self.html,
+            "notes_html": self.notes_html,
+            "checks": list(self.checks),
+        }
 
 
 @dataclass(frozen=True)
@@ -195,17 +204,22 @@ def convert(text: str) -> Rendered:
         return sources.scrollable(part)
 
     filled = finish(reader_html)
-    slides = tuple(
-        Slide(piece.title, finish(piece.html), finish(piece.notes_html))
-        for piece in pieces
-    )
+    slides = []
+    for piece in pieces:
+        slide_html = finish(piece.html)
+        checks = tuple(
+            check
+            for check_id, check in conversion.checks.items()
+            if f'data-check="{check_id}"' in slide_html
+        )
+        slides.append(Slide(piece.title, slide_html, finish(piece.notes_html), checks))
     # Headings written inside notes are not on the reader's page.
     headings = tuple(h for h in _flatten(md.toc_tokens) if f' id="{h.id}"' in filled)  # type: ignore[attr-defined]
     return Rendered(
         html=filled,
         headings=headings,
         used={name: tuple(values) for name, values in conversion.used.items()},
-        slides=slides,
+        slides=tuple(slides),
     )
 
 

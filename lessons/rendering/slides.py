@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from django.utils.text import slugify
+
 from .errors import AuthoringError
 
 # Elements that never have an end tag, as nh3 writes them.
@@ -21,6 +23,29 @@ class Piece:
     title: str = ""
     html: str = ""
     notes_html: str = ""
+
+
+def slide_ids(titles: list[str]) -> list[str]:
+    """A stable id for each slide, from its title: ``the-counter``, ``the-counter-2``.
+
+    A presentation follows the slide's id, not its number, so when the lesson
+    is edited during class (a slide added before this one, say) the class
+    stays on the same slide. Only retitling a slide, or adding one with the
+    same title before it, changes an id. The opening slide, with no heading
+    of its own, is ``opening``.
+    """
+    ids: list[str] = []
+    for number, title in enumerate(titles, start=1):
+        base = slugify(title, allow_unicode=True)[:80].strip("-")
+        if not base:
+            base = "opening" if number == 1 else "slide"
+        candidate, occurrence = base, 1
+        # "Step 2" after two "Step" slides must not take the second one's id.
+        while candidate in ids:
+            occurrence += 1
+            candidate = f"{base}-{occurrence}"
+        ids.append(candidate)
+    return ids
 
 
 class _SlideCutter(HTMLParser):

@@ -187,13 +187,18 @@ def test_reader_pages_are_compressed_without_a_proxy(client, lessons, path):
     assert b"csrfmiddlewaretoken" not in gzip.decompress(response.content)
 
 
-def test_sandbox_fragments_are_never_compressed_by_django(client, lessons):
-    """They carry a CSRF token and echo input: compressing them invites BREACH."""
-    response = client.get(
-        "/sandbox/ninja-gold/", HTTP_ACCEPT_ENCODING="gzip", HTTP_HX_REQUEST="true"
-    )
-    assert response.status_code == 200
-    assert "Content-Encoding" not in response
+def test_sandbox_fragments_are_compressed_with_a_fresh_token_each_time(client, lessons):
+    """Compressed like pages; the CSRF token never repeats, so BREACH has nothing to match."""
+    tokens = set()
+    for _ in range(2):
+        response = client.get(
+            "/sandbox/ninja-gold/", HTTP_ACCEPT_ENCODING="gzip", HTTP_HX_REQUEST="true"
+        )
+        assert response.status_code == 200
+        assert response["Content-Encoding"] == "gzip"
+        html = gzip.decompress(response.content).decode()
+        tokens |= set(re.findall(r'name="csrfmiddlewaretoken" value="(\w+)"', html))
+    assert len(tokens) == 2
 
 
 def test_a_long_course_lists_only_nearby_lessons_beside_a_lesson(client):
@@ -211,3 +216,20 @@ def test_a_long_course_lists_only_nearby_lessons_beside_a_lesson(client):
     assert len(re.findall(r"data-lesson-link=", first)) == 8
     home = client.get("/").content.decode()
     assert len(re.findall(r"data-lesson-link=", home)) == 40
+
+
+def test_the_sidebar_window_follows_the_course_order_through_ties(client):
+    """Lessons with the same order number fall back to their creation order."""
+    Lesson.objects.bulk_create(
+        Lesson(slug=f"l{n}", title=f"Lesson {n}", summary="s", order=n // 2, body="x")
+        for n in range(1, 41)
+    )
+    html = client.get("/lessons/l20/").content.decode()
+    listed = re.findall(r'<li value="(\d+)"><a [^>]*data-lesson-link="(l\d+)"', html)
+    assert listed == [(str(n), f"l{n}") for n in range(13, 28)]
+    assert re.search(r'rel="prev" href="/lessons/l19/"', html)
+    assert re.search(r'rel="next" href="/lessons/l21/"', html)
+    assert "Lesson 20 of 40" in html
+    last = client.get("/lessons/l40/").content.decode()
+    assert "Lesson 40 of 40" in last and 'rel="next"' not in last
+    assert re.findall(r'data-lesson-link="(l\d+)"', last)[0] == "l33"

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sandbox_apps.embed import refuse
+from sandbox_apps.embed import not_from_the_form, refuse
 from sandbox_apps.tenancy import current_sandbox
 
 from .models import MAX_ADDRESSES, Address
@@ -21,6 +21,9 @@ def index(request):
     sandbox = current_sandbox(request)
     errors = {}
     if request.method == "POST":
+        refused = not_from_the_form(request, ("email",))
+        if refused:
+            return refused
         address, errors = Address.objects.add(request.POST, sandbox)
         if not errors:
             messages.success(
@@ -35,15 +38,15 @@ def index(request):
         "count": Address.objects.in_sandbox(sandbox).count(),
         "limit": MAX_ADDRESSES,
     }
-    if errors:
-        status = 400  # Tell the browser too that the form was not accepted.
-    else:
-        status = 200
+    # With errors too the answer is 200, as Django's own FormView answers:
+    # nothing was changed, and the page (the form with its errors) is the
+    # normal answer to a form filled in wrongly. 400 is for a request the
+    # form could never send (not_from_the_form above).
     template = "email_validation/page.html"
     # Inside a lesson, htmx asks only for the part of the page it swaps.
     if request.htmx:
         template = "email_validation/_form.html"
-    return render(request, template, context, status=status)
+    return render(request, template, context)
 
 
 @require_GET

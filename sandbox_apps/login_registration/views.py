@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from courseware.client import client_address
+from sandbox_apps.embed import not_from_the_form
 from sandbox_apps.tenancy import current_sandbox
 
 from .models import MAX_USERS, LoginAttempt, User
@@ -20,6 +21,17 @@ from .models import MAX_USERS, LoginAttempt, User
 # Everything this app keeps in the session, under one key:
 #     request.session["login_registration"] == {"user_id": 7, "action": "registered"}
 SESSION_KEY = "login_registration"
+
+# The fields each form on the page sends, every time (an empty one too).
+REGISTER_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "birthday",
+    "password",
+    "confirm_password",
+)
+LOGIN_FIELDS = ("email", "password")
 
 
 @require_GET
@@ -29,6 +41,9 @@ def index(request):
 
 @require_POST
 def register(request):
+    refused = not_from_the_form(request, REGISTER_FIELDS)
+    if refused:
+        return refused
     user, errors = User.objects.register(
         request.POST, current_sandbox(request), client_address(request)
     )
@@ -46,6 +61,9 @@ def register(request):
 
 @require_POST
 def login(request):
+    refused = not_from_the_form(request, LOGIN_FIELDS)
+    if refused:
+        return refused
     user, errors = User.objects.log_in(
         request.POST, current_sandbox(request), client_address(request)
     )
@@ -109,8 +127,10 @@ def remember_login(request, user, action):
 
 def error_status(errors):
     if "throttled" in errors:
-        return 429  # Too Many Requests
-    return 400
+        return 429  # Too Many Requests: nothing was even checked.
+    # The form filled in wrongly is the normal answer, as Django's own
+    # FormView and LoginView answer it: 200, and nothing was changed.
+    return 200
 
 
 def logged_in_user(request):

@@ -107,12 +107,14 @@ def test_add_two_redirects_and_the_next_page_shows_exactly_two_more(client):
         ("2\x00", "whole number"),
     ],
 )
-def test_bad_amounts_are_a_400_with_a_message_and_change_nothing(
+def test_bad_amounts_are_shown_with_a_message_and_change_nothing(
     client, amount, message
 ):
     client.get(URL)
     response = client.post(URL + "add/", {"amount": amount})
-    assert response.status_code == 400
+    # The form again, with its message: a normal answer (200), as Django's
+    # FormView gives; nothing was stored.
+    assert response.status_code == 200
     assert message in response.content.decode()
     assert client.session["session_counter"]["visits"] == 1
 
@@ -165,6 +167,16 @@ def test_junk_htmx_headers_do_not_break_anything(client):
 
 
 @pytest.mark.django_db
+def test_a_missing_or_repeated_amount_is_a_400_that_changes_nothing(client):
+    """No form on the page sends these: refused, not shown as a form error."""
+    client.get(URL)
+    assert client.post(URL + "add/", {}).status_code == 400
+    response = client.post(URL + "add/", {"amount": ["1", "2"]})
+    assert response.status_code == 400
+    assert "always sends one" in response.content.decode()
+    assert client.session["session_counter"]["visits"] == 1
+
+
 def test_too_many_fields_is_a_400_not_a_500(client):
     data = {f"f{i}": "x" for i in range(1001)}
     assert client.post(URL + "add/", data).status_code == 400

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from sandbox_apps.embed import not_from_the_form
+
 from . import counter
 from .forms import AddForm
 
@@ -26,11 +28,16 @@ def index(request):
 
 @require_POST
 def add(request):
+    refused = not_from_the_form(request, ("amount",))
+    if refused:
+        return refused
     form = AddForm(request.POST)
     state = counter.load(request.session)
     if not form.is_valid():
-        # Show the form again with its message; nothing was stored.
-        return show(request, state, "", form, status=400)
+        # Show the form again with its message; nothing was stored. Status
+        # 200, as Django's FormView answers a form with errors: the page is
+        # a normal answer, and htmx swaps it in like any other.
+        return show(request, state, "", form)
     counter.add(state, form.cleaned_data["amount"])
     counter.save(request.session, state)
     return redirect("session_counter:index")  # Post/Redirect/Get

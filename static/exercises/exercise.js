@@ -78,7 +78,7 @@ class Runtime {
     this.ready = new Promise((resolve, reject) => {
       this.worker.onmessage = (event) => {
         const message = event.data;
-        if (message.type === "ready") resolve(message.ms);
+        if (message.type === "ready") resolve(message);
         else if (message.type === "failed") reject(new Error(message.message));
         else if (message.type === "progress") this.emit(message.stage);
         else if (message.type === "reply") {
@@ -411,6 +411,12 @@ class Exercise {
         readOnly: !file.editable,
         onChange: () => this.edited(),
       });
+      // The editor lives in a shadow root, so the page's own key handlers
+      // (shortcuts.js: "n" opens the next lesson; the presenter's keys) see
+      // its keys as coming from the editor's host element, not from an
+      // editable field, and would act on every letter typed. What is typed
+      // in an editor is the editor's alone.
+      view.root.host.addEventListener("keydown", (event) => event.stopPropagation());
       this.views.set(file.path, view);
     });
 
@@ -668,12 +674,18 @@ class Exercise {
   async open() {
     this.render();
     this.runtime.listeners.add((stage) => this.setStatus(`${stage}…`));
+    let ready;
     try {
-      await this.runtime.ready;
+      ready = await this.runtime.ready;
     } catch (error) {
       this.setStatus(`Python could not start: ${error.message}`);
       return;
     }
+    // How Python started (from the snapshot or from scratch) and how long
+    // each part took: read by the tests and bench/exercises.py.
+    this.block.dataset.runtimeStart = ready.start.snapshot ? "snapshot" : "full";
+    this.block.dataset.runtimePhases = JSON.stringify(ready.start.phases);
+    if (ready.start.note) this.block.dataset.runtimeNote = ready.start.note;
     this.setStatus("Ready: edit the files, then Run or Check.");
     if (this.playground) this.play();
   }

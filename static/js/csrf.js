@@ -5,6 +5,11 @@ function cookie(name) {
   return match ? decodeURIComponent(match[1]) : null;
 }
 
+// For requests sent without htmx (fetch, sendBeacon).
+export function csrfToken() {
+  return cookie("csrftoken");
+}
+
 export function sendCsrfHeader() {
   document.addEventListener("htmx:configRequest", (event) => {
     const token = cookie("csrftoken");

@@ -17,14 +17,28 @@ export function activating(element) {
   );
 }
 
+// "next", "previous" or null: the keys that step through a deck (a list's
+// hidden items first, then the slides).
+export function direction(event) {
+  const key = event.key;
+  if (key === "ArrowRight" || key === "ArrowDown" || key === "PageDown" || (key === " " && !event.shiftKey) || key === "n") {
+    return "next";
+  }
+  if (key === "ArrowLeft" || key === "ArrowUp" || key === "PageUp" || (key === " " && event.shiftKey) || key === "p") {
+    return "previous";
+  }
+  return null;
+}
+
 // The slide a key asks for, from the one showing (0-based), or null when
 // the key does not move the slides.
 export function slideFor(event, index, count) {
   const key = event.key;
-  if (key === "ArrowRight" || key === "ArrowDown" || key === "PageDown" || (key === " " && !event.shiftKey) || key === "n") {
+  const way = direction(event);
+  if (way === "next") {
     return Math.min(count - 1, index + 1);
   }
-  if (key === "ArrowLeft" || key === "ArrowUp" || key === "PageUp" || (key === " " && event.shiftKey) || key === "p") {
+  if (way === "previous") {
     return Math.max(0, index - 1);
   }
   if (key === "Home") {

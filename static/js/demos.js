@@ -19,16 +19,29 @@ export function keepDemoErrorsInTheirBox() {
     },
     true
   );
-  // An intended 400 (a form with its errors) is an answer, not a failure:
-  // htmx would log it with console.error, which a reader's console and the
-  // browser tests count as a fault.
+  // A form with errors is answered 200 and swapped as usual. A 4xx from the
+  // site (a 400 for a request the form never sends, a throttled login's
+  // 429 with its message) explains itself in the box: htmx would neither
+  // swap it nor keep quiet about it (console.error).
   document.addEventListener("htmx:beforeSwap", (event) => {
     const status = event.detail.xhr && event.detail.xhr.status;
-    if (stageOf(event.detail.target) && status >= 400 && status < 500) {
+    if (stageOf(event.detail.target) && status >= 400 && status < 500 && !tooManyAtOnce(event.detail.xhr)) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
   });
+}
+
+// "Too many at once": the session lock's 429 (it says so in a header), or
+// a proxy's (not the site's answer: no "Vary: HX-Request"). retry.js, which
+// makes the same test, keeps the board and offers Try again. Any other 429
+// (a throttled login) is the form with its own message.
+function tooManyAtOnce(xhr) {
+  if (!xhr || xhr.status !== 429) {
+    return false;
+  }
+  const fromTheSite = /HX-Request/i.test(xhr.getResponseHeader("Vary") || "");
+  return !fromTheSite || xhr.getResponseHeader("X-Session-Busy") === "1";
 }
 
 // Rapid clicks in a demo. The stage serializes requests (hx-sync queue
@@ -120,4 +133,43 @@ export function sayDemosNeedAConnection() {
   window.addEventListener("online", show);
   window.addEventListener("offline", show);
   show();
+}
+
+// The server runs one demo request of a visitor at a time, lets one more
+// wait for it, and answers any further one 429 "too many clicks at once"
+// (sandbox_apps/session_lock.py; nginx keeps to the same number). A page
+// with several demos would send more than that when they all load at once,
+// so the page keeps to it too: at most two demo requests in flight, and
+// the others sent, in order, as answers come back.
+export const DEMO_REQUESTS_AT_ONCE = 2;
+
+export function keepToTheServersLimit() {
+  let inFlight = 0;
+  const waiting = [];
+  document.addEventListener("htmx:confirm", (event) => {
+    // A click already held back by replayQueuedClicks is its business.
+    if (event.defaultPrevented || !stageOf(event.detail.elt)) {
+      return;
+    }
+    if (inFlight >= DEMO_REQUESTS_AT_ONCE) {
+      event.preventDefault();
+      waiting.push(event.detail.issueRequest);
+    }
+  });
+  document.addEventListener("htmx:beforeSend", (event) => {
+    if (!stageOf(event.detail.elt)) {
+      return;
+    }
+    inFlight += 1;
+    // loadend comes once per request, whatever its end (answer, network
+    // error, abort, timeout), and after htmx has swapped the answer in.
+    event.detail.xhr.addEventListener("loadend", () => {
+      inFlight -= 1;
+      const next = waiting.shift();
+      if (next) {
+        // true: it was confirmed once already.
+        next(true);
+      }
+    });
+  });
 }

@@ -1,7 +1,10 @@
 // The slide deck, for the presenter page (data-deck="presenter") and a
 // student's follow-along page (data-deck="follower"). Without this file both
 // pages show every slide one under another, which still reads and prints.
-import { $, $all, activating, slideFor } from "./deck-keys.js";
+import { csrfToken } from "./csrf.js";
+import { $, $all, activating, direction, slideFor } from "./deck-keys.js";
+import { watchClass } from "./class-state.js";
+import { deviceId } from "./device.js";
 
 (function () {
   "use strict";
@@ -9,8 +12,11 @@ import { $, $all, activating, slideFor } from "./deck-keys.js";
   var deck, slides, count, index = 0, role;
   var typed = "", typedTimer = null;
   var channel = null;
-  var follow = { live: 1, following: true, ended: false };
+  // step: how many of the current slide's reveal items show (see showStep()).
+  var step = 0, blackout = false;
+  var follow = { live: 1, key: null, step: 0, blackout: false, following: true, ended: false };
   var mover = { url: null, sending: false, sent: null, wanted: null };
+  var beater = { url: null, timer: null };
 
 
   // --- Showing a slide -------------------------------------------------------
@@ -24,18 +30,23 @@ import { $, $all, activating, slideFor } from "./deck-keys.js";
     return number >= 1 && number <= count ? number - 1 : null;
   }
 
+  // options.step: how many reveal items to show (default: none on a new
+  // slide, all when coming back to one with "previous").
   function go(target, options) {
     options = options || {};
     target = Math.max(0, Math.min(count - 1, target));
     var changed = target !== index;
+    if (typeof options.step === "number") {
+      step = options.step;
+    } else if (changed) {
+      step = target < index ? revealItems(target).length : 0;
+    }
     index = target;
     slides.forEach(function (slide, position) {
       slide.hidden = position !== index;
     });
     $("[data-deck-number]").textContent = String(index + 1);
     $("[data-deck-progress]").value = index + 1;
-    $("[data-deck-prev]").disabled = index === 0;
-    $("[data-deck-next]").disabled = index === count - 1;
     $all("[data-go]").forEach(function (link) {
       if (parseInt(link.getAttribute("data-go"), 10) === index + 1) {
         link.setAttribute("aria-current", "true");
@@ -53,13 +64,14 @@ import { $, $all, activating, slideFor } from "./deck-keys.js";
       window.scrollTo(0, 0);
     }
     revealDemos();
+    showStep();
     fitSlide();
     var current = $("[data-current-slide]");
     if (current) {
       current.value = String(index + 1);
     }
     if (role === "presenter") {
-      broadcast({ type: "slide", index: index });
+      broadcast({ type: "slide", index: index, step: step });
       sendMove();
     } else if (!options.fromLive) {
       // A student who pages away stops following; paging back onto the
@@ -67,6 +79,54 @@ import { $, $all, activating, slideFor } from "./deck-keys.js";
       follow.following = index + 1 === follow.live;
       showFollowState();
     }
+  }
+
+  // --- Revealing a list item by item ---------------------------------------------
+
+  // The items of a /// reveal block's list (lessons/rendering/blocks/reveal.py)
+  // appear one per "next" key before the deck moves on. Hidden items keep
+  // their space (visibility), so the slide does not jump as they appear.
+  function revealItems(position) {
+    var slide = slides[position];
+    return slide ? $all(".slide-reveal > ul > li, .slide-reveal > ol > li", slide) : [];
+  }
+  function showStep() {
+    var items = revealItems(index);
+    step = Math.max(0, Math.min(step, items.length));
+    var shown = step;
+    if (role === "follower") {
+      // On the class's slide, the items the presenter has shown; on any
+      // other slide a student pages to, all of them.
+      var onLive = follow.following && !follow.ended && index + 1 === follow.live;
+      shown = onLive ? follow.step : items.length;
+    }
+    items.forEach(function (item, position) {
+      item.classList.toggle("reveal-pending", position >= shown);
+    });
+    // On the last slide, Next still has items to show.
+    var stepping = role === "presenter";
+    $("[data-deck-prev]").disabled = index === 0 && !(stepping && step > 0);
+    $("[data-deck-next]").disabled = index === count - 1 && !(stepping && step < items.length);
+  }
+  function forward() {
+    if (role === "presenter" && step < revealItems(index).length) {
+      step += 1;
+      showStep();
+      broadcast({ type: "slide", index: index, step: step });
+      sendMove();
+      return;
+    }
+    go(index + 1);
+  }
+  function backward() {
+    if (role === "presenter" && step > 0) {
+      step -= 1;
+      showStep();
+      broadcast({ type: "slide", index: index, step: step });
+      sendMove();
+      return;
+    }
+    go(index - 1);
   }
 
   // --- Fitting slides ----------------------------------------------------------
@@ -174,8 +234,13 @@ import { $, $all, activating, slideFor } from "./deck-keys.js";
       return;
     }
     var handled = true;
+    var way = direction(event);
     var wanted = slideFor(event, index, count);
-    if (wanted !== null) {
+    if (way === "next") {
+      forward();
+    } else if (way === "previous") {
+      backward();
+    } else if (wanted !== null) {
       go(wanted);
     } else if (key === "o" || key === "O") {
       toggleOverview();
@@ -222,6 +287,11 @@ import { $, $all, activating, slideFor } from "./deck-keys.js";
   // projector out, so the room looks at the speaker; B again brings the
   // slide back. The deck underneath stays as it was, demos included.
   function toggleBlackout() {
+    setBlackout(!blackout);
+    sendMove();
+  }
+  function setBlackout(on) {
+    blackout = on;
     var screen = $("[data-deck-blackout]");
     if (!screen) {
       screen = document.createElement("div");
@@ -234,8 +304,12 @@ import { $, $all, activating, slideFor } from "./deck-keys.js";
       screen.appendChild(words);
       deck.appendChild(screen);
     }
-    screen.hidden = !screen.hidden;
-    $("[data-deck-announce]").textContent = screen.hidden ? "Slide shown again" : "Screen blacked out";
+    if (screen.hidden === !on) {
+      return;
+    }
+    screen.hidden = !on;
+    $("[data-deck-announce]").textContent = on ? "Screen blacked out" : "Slide shown again";
+    broadcast({ type: "blackout", on: on });
   }
 
   function toggleFullscreen() {
@@ -266,34 +340,196 @@ import { $, $all, activating, slideFor } from "./deck-keys.js";
 
   // --- The presenter moves the class ----------------------------------------------
 
-  // One move request at a time, always for the latest slide, so fast
-  // paging can never leave the class on an older slide.
+  // What the class should see, as the move request sends it.
+  function classState(slide, shown, dark) {
+    return { slide: String(slide), step: String(shown), blackout: dark ? "1" : "0" };
+  }
+  function sameState(a, b) {
+    return Boolean(a && b) && a.slide === b.slide && a.step === b.step && a.blackout === b.blackout;
+  }
+
+  function post(url, values) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken() || "" },
+      body: new URLSearchParams(values),
+    });
+  }
+
+  // One move request at a time, always for the latest state, so fast
+  // paging can never leave the class on an older slide. Each move also
+  // names the slide by id and this page's deck, so after an edit during
+  // class the server finds the same slide in the new deck (or answers 409).
   function sendMove() {
     var panel = $("[data-follow-panel]");
     mover.url = panel ? panel.getAttribute("data-move-url") : null;
-    if (!mover.url || !window.htmx) {
+    if (!mover.url) {
       return;
     }
-    mover.wanted = index + 1;
-    if (mover.sending || mover.sent === mover.wanted) {
+    mover.wanted = classState(index + 1, step, blackout);
+    if (mover.sending || sameState(mover.sent, mover.wanted)) {
       return;
     }
     mover.sending = true;
-    var slide = mover.wanted;
-    window.htmx
-      .ajax("POST", mover.url, { source: panel, swap: "none", values: { slide: String(slide) } })
-      .then(
-        function () {
-          mover.sent = slide;
-        },
-        function () {}
-      )
+    if (remote) {
+      remote.moved();
+    }
+    var wanted = mover.wanted;
+    var values = {
+      slide: wanted.slide,
+      step: wanted.step,
+      blackout: wanted.blackout,
+      key: slides[index].getAttribute("data-slide-id"),
+      deck: deck.getAttribute("data-deck-digest"),
+    };
+    post(mover.url, values)
+      .then(function (response) {
+        if (response.ok) {
+          mover.sent = wanted;
+        } else if (response.status === 409) {
+          // Ended, or the lesson changed and this slide is gone: the next
+          // heartbeat says which; stop retrying this state.
+          mover.sent = wanted;
+          beat();
+        }
+      }, function () {})
       .then(function () {
         mover.sending = false;
-        if (mover.wanted !== mover.sent) {
+        if (!sameState(mover.wanted, mover.sent)) {
           sendMove();
         }
       });
+  }
+
+  // --- A remote moves the class too --------------------------------------------------
+
+  // The speaker view on another device (the instructor's phone) moves the
+  // class through the server; this page follows such moves as a student's
+  // page does. Moves of its own are never undone by an older answer.
+  var remote = null;
+  function followRemote() {
+    if (remote) {
+      remote.stop();
+      remote = null;
+    }
+    var panel = $("[data-follow-panel]");
+    var url = panel ? panel.getAttribute("data-state-url") : null;
+    if (!url) {
+      return;
+    }
+    remote = watchClass(url, function (state) {
+      if (state.ended) {
+        return;
+      }
+      var position = slides.findIndex(function (slide) {
+        return state.key && slide.getAttribute("data-slide-id") === state.key;
+      });
+      if (position < 0) {
+        position = Math.max(0, Math.min(count - 1, state.slide - 1));
+      }
+      var seen = classState(position + 1, state.step, state.blackout);
+      if (sameState(seen, mover.sent)) {
+        return;
+      }
+      // Already where the class is: go() then sends nothing back.
+      mover.sent = seen;
+      setBlackout(state.blackout);
+      go(position, { step: state.step });
+    }, function () {
+      return mover.sending || (mover.wanted !== null && !sameState(mover.wanted, mover.sent));
+    });
+  }
+
+  // --- Heartbeat: the session stays live while this page is open -----------------------
+
+  var BEAT_EVERY = 5000;
+
+  function showFollowers(text) {
+    var badge = $("[data-deck-followers]");
+    if (badge) {
+      badge.textContent = text;
+      badge.hidden = !text;
+    }
+    var inPanel = $("[data-follow-count]");
+    if (inPanel && text) {
+      inPanel.textContent = text;
+    }
+  }
+  function followersShown() {
+    var badge = $("[data-deck-followers]");
+    return badge && !badge.hidden ? badge.textContent : "";
+  }
+  function followersText(number) {
+    if (number === 0) {
+      return "Nobody following yet";
+    }
+    return number + (number === 1 ? " device" : " devices") + " following";
+  }
+  function showReload(latest) {
+    var prompt = $("[data-deck-reload]");
+    if (prompt && latest && latest !== deck.getAttribute("data-deck-digest")) {
+      prompt.hidden = false;
+    }
+  }
+  function sessionEnded() {
+    stopBeating();
+    var panel = $("[data-follow-panel]");
+    if (panel) {
+      panel.removeAttribute("data-move-url");
+    }
+    showFollowers("Follow-along ended");
+    broadcast({ type: "followers", text: "Follow-along ended" });
+  }
+  function beat() {
+    if (!beater.url) {
+      return;
+    }
+    post(beater.url, {})
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (answer) {
+        if (!answer) {
+          return;
+        }
+        showReload(answer.deck);
+        if (!answer.live) {
+          sessionEnded();
+          return;
+        }
+        var text = followersText(answer.followers);
+        showFollowers(text);
+        broadcast({ type: "followers", text: text });
+      }, function () {});
+  }
+  function stopBeating() {
+    clearInterval(beater.timer);
+    beater.timer = null;
+    beater.url = null;
+  }
+  function startBeating() {
+    stopBeating();
+    var panel = $("[data-follow-panel]");
+    beater.url = panel ? panel.getAttribute("data-beat-url") : null;
+    if (!beater.url) {
+      showFollowers("");
+      return;
+    }
+    beat();
+    beater.timer = setInterval(beat, BEAT_EVERY);
+    followRemote();
+  }
+  // Closing the tab (or reloading) says so; the server ends the session a
+  // little later unless a presenter page beats again.
+  function onPageHide(event) {
+    if (!beater.url || event.persisted || !navigator.sendBeacon) {
+      return;
+    }
+    var form = new FormData();
+    form.append("closing", "1");
+    form.append("csrfmiddlewaretoken", csrfToken() || "");
+    navigator.sendBeacon(beater.url, form);
   }
 
   // --- The speaker view, over a BroadcastChannel ------------------------------------
@@ -321,7 +557,11 @@ import { $, $all, activating, slideFor } from "./deck-keys.js";
     channel.onmessage = function (event) {
       var message = event.data || {};
       if (message.type === "hello") {
-        broadcast({ type: "state", index: index, demos: demoStates() });
+        broadcast({ type: "state", index: index, step: step, blackout: blackout, followers: followersShown(), demos: demoStates() });
+      } else if (message.type === "next") {
+        forward();
+      } else if (message.type === "previous") {
+        backward();
       } else if (message.type === "go" && typeof message.index === "number") {
         go(message.index);
       }
@@ -334,7 +574,7 @@ import { $, $all, activating, slideFor } from "./deck-keys.js";
         broadcast({ type: "demo", id: figure.id, html: stage.innerHTML });
       }
     });
-    broadcast({ type: "state", index: index, demos: demoStates() });
+    broadcast({ type: "state", index: index, step: step, blackout: blackout, followers: followersShown(), demos: demoStates() });
   }
 
   // --- A follower keeps up with the presenter ------------------------------------------
@@ -347,6 +587,41 @@ import { $, $all, activating, slideFor } from "./deck-keys.js";
     }
     deck.classList.toggle("deck-following", follow.following && !follow.ended);
   }
+  // The class's slide in this page's deck: found by its id, so a page
+  // loaded before an edit still follows the right slide when it can.
+  function liveIndexOf(state) {
+    var key = state.getAttribute("data-live-key");
+    for (var position = 0; position < count; position++) {
+      if (key && slides[position].getAttribute("data-slide-id") === key) {
+        return position;
+      }
+    }
+    var live = parseInt(state.getAttribute("data-live-slide"), 10);
+    return isNaN(live) ? follow.live - 1 : Math.max(0, Math.min(count - 1, live - 1));
+  }
+  // Copies the polled state into `follow`; says whether the pause changed.
+  function parseState(state) {
+    follow.live = liveIndexOf(state) + 1;
+    follow.step = parseInt(state.getAttribute("data-step"), 10) || 0;
+    var dark = state.hasAttribute("data-blackout");
+    var changed = dark !== follow.blackout;
+    follow.blackout = dark;
+    // Another deck digest: the lesson was edited after this page loaded.
+    var latest = state.getAttribute("data-deck");
+    var prompt = $("[data-deck-reload]");
+    if (prompt && prompt.hidden && latest && latest !== deck.getAttribute("data-deck-digest")) {
+      prompt.hidden = false;
+      // The bar grew: the slide gets less room.
+      fitSlide();
+    }
+    return changed;
+  }
+  function showPause() {
+    var pause = $("[data-follow-blackout]");
+    if (pause) {
+      pause.hidden = !follow.blackout || follow.ended;
+    }
+  }
   function readFollowState(announce) {
     var state = $("#follow-state");
     if (!state) {
@@ -355,15 +630,22 @@ import { $, $all, activating, slideFor } from "./deck-keys.js";
     if (state.hasAttribute("data-ended")) {
       follow.ended = true;
       follow.following = false;
+      showPause();
+      showStep();
       showFollowState();
+      $("[data-deck-announce]").textContent = "The presenter has ended this session.";
       return;
     }
-    var live = parseInt(state.getAttribute("data-live-slide"), 10);
-    if (!isNaN(live)) {
-      follow.live = Math.max(1, Math.min(count, live));
+    if (parseState(state)) {
+      showPause();
+      $("[data-deck-announce]").textContent = follow.blackout
+        ? "Paused: the presenter has blanked the screens."
+        : "The presenter carries on.";
     }
     if (follow.following && index + 1 !== follow.live) {
       go(follow.live - 1, { fromLive: true, announce: announce });
+    } else {
+      showStep();
     }
     showFollowState();
   }
@@ -378,10 +660,15 @@ import { $, $all, activating, slideFor } from "./deck-keys.js";
   function setUpFollowing() {
     var fromHash = slideFromHash();
     var state = $("#follow-state");
-    follow.live = state ? parseInt(state.getAttribute("data-live-slide"), 10) || 1 : 1;
+    if (state && !state.hasAttribute("data-ended")) {
+      parseState(state);
+      showPause();
+    }
     follow.following = fromHash === null || fromHash + 1 === follow.live;
     document.body.addEventListener("htmx:configRequest", function (event) {
       if (event.detail.elt && event.detail.elt.id === "follow-state") {
+        // Counts this screen for the presenter (lessons/following.py).
+        event.detail.headers["X-Courseware-Device"] = deviceId();
         var etag = event.detail.elt.getAttribute("data-etag");
         if (etag) {
           // The server answers 304 with no body while the slide is the same.
@@ -432,33 +719,33 @@ import { $, $all, activating, slideFor } from "./deck-keys.js";
     fullscreen.hidden = !document.fullscreenEnabled;
     $("[data-deck-overview]").hidden = true;
 
-    var first;
+    var first, firstStep = 0;
     if (role === "follower") {
       first = setUpFollowing();
+      firstStep = follow.step;
     } else {
       var panel = $("[data-follow-panel]");
       var live = panel ? parseInt(panel.getAttribute("data-live-slide"), 10) : NaN;
+      var liveStep = panel ? parseInt(panel.getAttribute("data-live-step"), 10) || 0 : 0;
       if (!isNaN(live)) {
         // The class is already there; no need to tell the server again.
-        mover.sent = live;
+        mover.sent = classState(live, liveStep, panel.hasAttribute("data-live-blackout"));
+        setBlackout(panel.hasAttribute("data-live-blackout"));
       }
       first = slideFromHash();
       if (first === null) {
         // Back on the page of a running session: start where the class is.
         first = isNaN(live) ? 0 : live - 1;
       }
+      firstStep = first === live - 1 ? liveStep : 0;
       togglePanel(false);
     }
     setUpFitting();
     index = -1;
-    go(first);
+    go(first, { step: firstStep });
 
-    $("[data-deck-prev]").addEventListener("click", function () {
-      go(index - 1);
-    });
-    $("[data-deck-next]").addEventListener("click", function () {
-      go(index + 1);
-    });
+    $("[data-deck-prev]").addEventListener("click", backward);
+    $("[data-deck-next]").addEventListener("click", forward);
     $("[data-deck-overview-toggle]").addEventListener("click", function () {
       toggleOverview();
     });
@@ -489,8 +776,11 @@ import { $, $all, activating, slideFor } from "./deck-keys.js";
           mover.sent = null;
           togglePanel(true);
           sendMove();
+          startBeating();
         }
       });
+      startBeating();
+      window.addEventListener("pagehide", onPageHide);
     }
     window.addEventListener("hashchange", function () {
       var wanted = slideFromHash();

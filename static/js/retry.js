@@ -1,5 +1,6 @@
-// A click the network lost, inside a demo: say so, keep the board, offer a
-// retry that can never apply the same move twice.
+// A click the network lost, or one refused because the visitor sent too
+// many at once (429), inside a demo: say so, keep the board, offer a retry
+// that can never apply the same move twice.
 //
 // Every form a demo sends carries an Idempotency-Key header, new for each
 // click. The server remembers the keys it applied (sandbox_apps/idempotency.py),
@@ -56,7 +57,30 @@
     return values;
   }
 
-  function showFailure(stage, config) {
+  var LOST = [
+    "The server did not answer, so this click may not have counted.",
+    " Trying again is safe: the same click is never applied twice. ",
+  ];
+  // A 429 comes from the session lock (sandbox_apps/middleware.py) or from
+  // nginx's limits (deploy/nginx.conf): nothing was changed. If it answered
+  // the GET that follows a redirect, the click itself did count; the retry
+  // brings the same Idempotency-Key, so it only shows the board.
+  var TOO_MANY = [
+    "Too many clicks at once: this one was not applied.",
+    " Wait a moment, then try again. ",
+  ];
+
+  // Too many at once: a proxy's limit (its answer is not the site's), or
+  // the session lock, which says so in a header. A throttled login is a
+  // 429 too, but it is the form with its own message: swapped as usual.
+  function tooManyAtOnce(xhr) {
+    return (
+      xhr.status === 429 &&
+      (!fromTheSite(xhr) || xhr.getResponseHeader("X-Session-Busy") === "1")
+    );
+  }
+
+  function showFailure(stage, config, message) {
     var old = stage.querySelector(":scope > .demo-failure");
     if (old) {
       old.remove();
@@ -66,11 +90,9 @@
     box.setAttribute("role", "alert");
     var text = document.createElement("p");
     var strong = document.createElement("strong");
-    strong.textContent = "The server did not answer, so this click may not have counted.";
+    strong.textContent = message[0];
     text.appendChild(strong);
-    text.appendChild(
-      document.createTextNode(" Trying again is safe: the same click is never applied twice. ")
-    );
+    text.appendChild(document.createTextNode(message[1]));
     var button = document.createElement("button");
     button.type = "button";
     button.textContent = "Try again";
@@ -97,19 +119,30 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var detail = event.detail;
     var stage = stageOf(detail.target);
-    if (!stage || detail.xhr.status < 500 || fromTheSite(detail.xhr)) {
+    if (!stage) {
+      return;
+    }
+    var status = detail.xhr.status;
+    if (tooManyAtOnce(detail.xhr)) {
+      // Whoever refused it, the board stays as it is.
+      detail.shouldSwap = false;
+      detail.isError = false;
+      showFailure(stage, detail.requestConfig, TOO_MANY);
+      return;
+    }
+    if (status < 500 || fromTheSite(detail.xhr)) {
       return;
     }
     detail.shouldSwap = false;
     detail.isError = false;
-    showFailure(stage, detail.requestConfig);
+    showFailure(stage, detail.requestConfig, LOST);
   });
 
   function lost(event) {
     var detail = event.detail;
     var stage = stageOf(detail.target) || stageOf(detail.elt);
     if (stage && detail.requestConfig) {
-      showFailure(stage, detail.requestConfig);
+      showFailure(stage, detail.requestConfig, LOST);
     }
   }
   document.addEventListener("htmx:sendError", lost);

@@ -59,6 +59,16 @@ def progress(page):
     )
 
 
+def assert_started_from_snapshot(block):
+    """Python started from the build's snapshot, not by importing Django again."""
+    # The worker reports how it started; a failed restore says why.
+    assert block.get_attribute("data-runtime-start") == "snapshot", block.get_attribute(
+        "data-runtime-note"
+    )
+    phases = json.loads(block.get_attribute("data-runtime-phases"))
+    assert set(phases) == {"python", "unpack", "runtime"}
+
+
 def test_learner_writes_the_solution_checks_it_and_finds_it_after_a_reload(
     page, lesson_with_exercise
 ):
@@ -72,6 +82,7 @@ def test_learner_writes_the_solution_checks_it_and_finds_it_after_a_reload(
     block.get_by_role("button", name="Open the exercise here").click()
     status = block.locator(".exercise-status, .exercise-error")
     expect(status).to_contain_text("Ready", timeout=START)
+    assert_started_from_snapshot(block)
 
     # The starter does not pass; the solution, typed into the editor, does.
     block.get_by_role("button", name="Check", exact=True).click()
@@ -81,8 +92,17 @@ def test_learner_writes_the_solution_checks_it_and_finds_it_after_a_reload(
     expect(failed.locator(".exercise-message")).not_to_be_empty()
     expect(block.get_by_role("button", name="Show the solution")).to_be_enabled()
 
+    # Typing key by key logs nothing (no "Applying inline style violates
+    # style-src": Chromium's own editing would add style attributes beside
+    # highlighted words), and the page's shortcuts ("n", "p", "t", "s") stay
+    # out of the editor.
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     for path, text in exercise.solution.items():
         replace_text(page, editor_of(page, path), text)
+        page.keyboard.type("\n# typed key by key: n p t s (x) [1]\n")
+    assert not console, console
+    expect(page).to_have_url(url)
     block.get_by_role("button", name="Check", exact=True).click()
     expect(status).to_contain_text("All", timeout=START)
     requirements = block.locator(".exercise-requirement")
@@ -124,6 +144,7 @@ def test_learner_writes_the_solution_checks_it_and_finds_it_after_a_reload(
     # After a reload the exercise opens again with the learner's files.
     page.reload()
     expect(block.locator(".exercise-status")).to_contain_text("Ready", timeout=START)
+    assert_started_from_snapshot(block)
     first_path, first_text = next(iter(exercise.solution.items()))
     kept = editor_of(page, first_path)
     expect(kept).to_contain_text(first_text.strip().splitlines()[-1].strip())

@@ -1,10 +1,12 @@
-"""A click whose answer is lost (a server dies, a deploy restarts it) is shown
-inside the demo with the board still there, and retrying it applies it once."""
+"""A click whose answer is lost (a server dies, a deploy restarts it), or that
+is refused because too many were sent at once (429), is shown inside the demo
+with the board still there, and retrying it applies it once."""
 
 import pytest
 from playwright.sync_api import expect
 
 from lessons.models import Lesson
+from sandbox_apps import session_lock
 
 from .conftest import assert_accessible
 
@@ -76,3 +78,61 @@ def test_a_lost_click_is_shown_and_a_retry_counts_it_once(page, lesson, applied)
     # Later clicks are new clicks.
     stage.get_by_role("button", name="Go to the farm").click()
     expect(stage.locator(".gold-moves")).to_have_text("3")
+
+
+TOO_MANY = "<html><body><h1>Too many clicks at once</h1></body></html>"
+
+
+@pytest.mark.parametrize("refused_by", ["the session lock", "the proxy"])
+def test_too_many_clicks_keep_the_board_and_a_retry_counts_once(
+    page, lesson, settings, refused_by
+):
+    """A 429, from the app's session lock or from nginx's limit: nothing changed."""
+    page.goto(lesson)
+    stage = gold_stage(page)
+    stage.get_by_role("button", name="Go to the farm").click()
+    expect(stage.locator(".gold-moves")).to_have_text("1")
+
+    keys = []
+    if refused_by == "the session lock":
+        # Another request of this visitor is running: this click may wait
+        # only this long for it, then it is refused.
+        settings.COURSEWARE_SESSION_LOCK_WAIT = 0.05
+        key = next(
+            c["value"] for c in page.context.cookies() if c["name"] == "sessionid"
+        )
+        locks = session_lock.SessionLocks("default")
+        locks.acquire(key)
+        try:
+            with page.expect_response("**/process_money/") as answer:
+                stage.get_by_role("button", name="Go to the farm").click()
+            assert answer.value.status == 429
+            keys.append(answer.value.request.headers["idempotency-key"])
+            expect(stage.get_by_role("alert")).to_contain_text(
+                "Too many clicks at once"
+            )
+        finally:
+            locks.release(key)
+    else:
+
+        def handler(route):
+            keys.append(route.request.headers.get("idempotency-key"))
+            route.fulfill(status=429, content_type="text/html", body=TOO_MANY)
+            page.unroute("**/process_money/", handler)
+
+        page.route("**/process_money/", handler)
+        stage.get_by_role("button", name="Go to the farm").click()
+    alert = stage.get_by_role("alert")
+    expect(alert).to_contain_text("Too many clicks at once: this one was not applied.")
+    # The board is kept, the refusal's own page is not swapped in.
+    expect(stage.locator(".gold-moves")).to_have_text("1")
+    expect(stage.locator("#ninja-gold")).to_be_visible()
+    retry = stage.get_by_role("button", name="Try again")
+    expect(retry).to_be_focused()
+    assert_accessible(page, f"a click refused by {refused_by}")
+
+    with page.expect_request("**/process_money/") as sent:
+        retry.click()
+    assert sent.value.headers["idempotency-key"] == keys[0]
+    expect(stage.locator(".gold-moves")).to_have_text("2")
+    expect(stage.get_by_role("alert")).to_have_count(0)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from pymdownx.blocks import BlocksExtension
 
 from .base import Conversion, SlotBlock
+from .check import CheckBlock
 from .demo import DemoBlock
 from .exercise import ExerciseBlock
 from .notes import NotesBlock
+from .reveal import RevealBlock
 from .source import SourceBlock
 
 BLOCKS: list[type] = [
@@ -20,6 +22,8 @@ BLOCKS: list[type] = [
     SourceBlock,
     NotesBlock,
     ExerciseBlock,
+    RevealBlock,
+    CheckBlock,
 ]
 
 

@@ -32,6 +32,8 @@ class Conversion:
     used: dict[str, list[str]] = field(default_factory=dict)
     # Slots that run in the reader's page (demos); notes may not hold them.
     live_keys: set[str] = field(default_factory=set)
+    # Check id -> the parts of a ``/// check`` block, for live polls.
+    checks: dict[str, dict] = field(default_factory=dict)
 
     def add_slot(self, element: etree.Element) -> str:
         key = f"{self.token}-{len(self.filled)}"
@@ -71,7 +73,7 @@ class SlotBlock(Block):
         conversion: Conversion = self.config["conversion"]
         try:
             conversion.filled[self.key] = self.fill(
-                self.argument.strip(), body, conversion
+                (self.argument or "").strip(), body, conversion
             )
         except AuthoringError as error:
             conversion.problems.extend(error.problems)
