@@ -25,6 +25,11 @@ inspector on) on a throwaway SQLite database, or on the database named by
     .venv/bin/python bench/clicks.py
     .venv/bin/python bench/clicks.py --duration 20 --rounds 3
     .venv/bin/python bench/clicks.py --only flood --database-url postgres://...
+    .venv/bin/python bench/clicks.py --only clicks --port 8200
+
+A click is a POST and the GET its redirect leads to; the POST row is the
+goal's measure, the "click" row (each connection alternating a POST and
+its GET) says what a whole click costs: CPU per POST+GET pair.
 
 Ratios, not absolute numbers, are what to compare between machines.
 Needs wrk (Debian: apt-get install wrk).
@@ -65,6 +70,10 @@ MOVES_LUA = """
 local moves = 0
 function request()
   moves = moves + 1
+  if %(follow)s and moves %% 2 == 0 then
+    -- The GET the browser sends when it follows the POST's redirect.
+    return wrk.format("GET", "%(path)s")
+  end
   if moves %% 15 == 0 then
     return wrk.format("POST", "%(path)sreset/", nil, "")
   end
@@ -109,6 +118,7 @@ def main():
         action="append",
         help="run only these parts (repeatable); all three by default",
     )
+    parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
     parts = set(args.only or ["clicks", "login", "flood"])
 
@@ -132,14 +142,17 @@ def main():
             ["collectstatic", "--no-input", "-v0"],
             ["sync_content"],
         )
-        server = start_gunicorn(env, PORT, args.workers)
-        base = f"http://127.0.0.1:{PORT}"
+        server = start_gunicorn(env, args.port, args.workers)
+        base = f"http://127.0.0.1:{args.port}"
         try:
             # Workers warm their page cache before answering; a busy machine is slow.
             wait_until_up(base + "/bench/hello/", timeout=180)
             click_script = write_click_script(tmp, base, args.connections)
+            follow_script = write_click_script(
+                tmp, base, args.connections, "follow.lua", follow=True
+            )
             if "clicks" in parts:
-                clicks(base, server.pid, click_script, args)
+                clicks(base, server.pid, click_script, follow_script, args)
             if "login" in parts:
                 login_flood(base, click_script, args)
             if "flood" in parts:
@@ -152,14 +165,16 @@ def main():
 # --- 1. Clicks against hello ----------------------------------------------------
 
 
-def clicks(base, master_pid, click_script, args):
-    runs = {"hello": [], "Ninja Gold POST": []}
+def clicks(base, master_pid, click_script, follow_script, args):
+    runs = {"hello": [], "Ninja Gold POST": [], "click (POST+GET)": []}
     for _ in range(args.rounds):
         for label in runs:
             if label == "hello":
                 wrk_args = [base + "/bench/hello/"]
-            else:
+            elif label == "Ninja Gold POST":
                 wrk_args = ["-s", click_script, base + NINJA]
+            else:
+                wrk_args = ["-s", follow_script, base + NINJA]
             cpu_before = server_cpu_seconds(master_pid)
             rate, p50, p99, errors = run_wrk(
                 [f"-t{args.connections}", f"-c{args.connections}",
@@ -167,6 +182,8 @@ def clicks(base, master_pid, click_script, args):
             )  # fmt: skip
             cpu = server_cpu_seconds(master_pid) - cpu_before
             requests = rate * args.duration
+            if label == "click (POST+GET)":
+                requests /= 2  # CPU per click: a POST and its GET
             runs[label].append((rate, p50, p99, cpu / requests * 1000, errors))
 
     print(
@@ -175,7 +192,7 @@ def clicks(base, master_pid, click_script, args):
         f"median of {args.rounds} rounds\n"
     )
     print(
-        f"| {'request':<16} | {'req/s':>7} | {'p50 ms':>7} | {'p99 ms':>7} | {'CPU ms/req':>10} |"
+        f"| {'request':<16} | {'req/s':>7} | {'p50 ms':>7} | {'p99 ms':>7} | {'CPU ms':>10} |"
     )
     print(f"|{'-' * 18}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 12}|")
     medians = {}
@@ -188,9 +205,14 @@ def clicks(base, master_pid, click_script, args):
             f"| {label:<16} | {rate:>7.0f} | {p50:>7.2f} | {p99:>7.2f} | {cpu:>10.2f} |{note}"
         )
     hello, post = medians["hello"], medians["Ninja Gold POST"]
+    click = medians["click (POST+GET)"]
     print(
+        f"\nCPU is per request, and per POST+GET pair on the click row; "
+        f"load average {os.getloadavg()[0]:.1f}."
         f"\nNinja Gold POST vs hello: p99 {post[0] / hello[0]:.2f}x (goal <= 2x), "
         f"CPU {post[1] / hello[1]:.2f}x (goal <= 3x)"
+        f"\nA whole click (POST + GET) vs hello: p99 {click[0] / hello[0]:.2f}x, "
+        f"CPU {click[1] / hello[1]:.2f}x"
     )
 
 
@@ -320,7 +342,7 @@ end
 
 def one_visitor_flood(base, tmp, args):
     rows = [("gunicorn, straight", base)]
-    nginx = start_nginx(tmp) if shutil.which("nginx") else None
+    nginx = start_nginx(tmp, args.port) if shutil.which("nginx") else None
     if nginx:
         rows.append(("through nginx", f"http://127.0.0.1:{nginx.port}"))
     lesson_script = Path(tmp) / "lesson.lua"
@@ -394,12 +416,12 @@ def one_visitor_flood(base, tmp, args):
             nginx.stop()
 
 
-def start_nginx(tmp):
-    """The shipped nginx config in front of the benchmark's gunicorn."""
+def start_nginx(tmp, port=PORT):
+    """The shipped nginx config in front of the benchmark's gunicorn on ``port``."""
     from cluster import Nginx
 
-    nginx = Nginx(tmp, [PORT], Path(tmp) / "static")
-    nginx.port = NGINX_PORT
+    nginx = Nginx(tmp, [port], Path(tmp) / "static")
+    nginx.port = port + (NGINX_PORT - PORT)
     return nginx.start()
 
 
@@ -472,7 +494,7 @@ def header(cookies):
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
-def write_click_script(tmp, base, count, name="clicks.lua"):
+def write_click_script(tmp, base, count, name="clicks.lua", follow=False):
     sessions = []
     for _ in range(count):
         cookie, token = new_session(base, NINJA)
@@ -481,6 +503,7 @@ def write_click_script(tmp, base, count, name="clicks.lua"):
         "sessions": ", ".join(sessions),
         "stage": STAGE,
         "path": NINJA,
+        "follow": "true" if follow else "false",
     }
     path = Path(tmp) / name
     path.write_text(script)

@@ -156,6 +156,10 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
+            # Each worker keeps its connection: opening one runs the PRAGMAs
+            # below, and closing the last one checkpoints the WAL to disk;
+            # per request, the two cost a sandbox click more than its view.
+            "CONN_MAX_AGE": None,
             "NAME": os.environ.get(
                 "COURSEWARE_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")
             ),
@@ -189,7 +193,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # snapshot could otherwise hand back a game as it was minutes ago, and the
 # next click would write that over the database copy. Reading a session is
 # one primary-key lookup, which is all a cached copy could have saved.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# courseware.sessions is Django's "db" engine, reading and writing those
+# rows with plain SQL instead of the ORM (it says why).
+SESSION_ENGINE = "courseware.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -214,22 +220,11 @@ if REDIS_URL:
             },
         }
     }
-    # What every worker must see alike (a redirect's trace waiting for the
-    # GET that follows it, which another worker may answer): Redis here.
-    CACHES["shared"] = CACHES["default"]
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 1000},
-        },
-        # Without Redis, each worker process has its own memory; files on the
-        # one machine that runs them all are what they share.
-        "shared": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get(
-                "COURSEWARE_SHARED_CACHE_DIR", str(BASE_DIR / "var" / "cache")
-            ),
         },
     }
 

@@ -24,6 +24,7 @@ SANDBOX_PREFIX = "/sandbox/"
 # looks like anything else cannot name a stored session.
 SESSION_KEY_SHAPE = re.compile(r"[a-z0-9]{8,40}")
 ENGINES_WITH_ROWS = {
+    "courseware.sessions",
     "django.contrib.sessions.backends.db",
     "django.contrib.sessions.backends.cached_db",
 }

@@ -66,7 +66,7 @@ def test_database_url_and_redis_url_switch_backends_but_not_sessions():
         "django.db.backends.postgresql",
         "courseware.cache.FallbackRedisCache",
         # The database stays the one copy of sessions (see settings.py).
-        "django.contrib.sessions.backends.db",
+        "courseware.sessions",
     ]
 
 
@@ -75,4 +75,4 @@ def test_default_database_is_sqlite_in_wal_mode_with_immediate_transactions():
     assert default["ENGINE"] == "django.db.backends.sqlite3"
     assert default["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in default["OPTIONS"]["init_command"]
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert settings.SESSION_ENGINE == "courseware.sessions"

@@ -31,8 +31,13 @@ def relative_path(filename: str | None, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
+@functools.lru_cache(maxsize=256)
 def view_spec(func, root: Path) -> str:
-    """A spec for a view ("app/views.py:name"), or "" if it is not under ``root``."""
+    """A spec for a view ("app/views.py:name"), or "" if it is not under ``root``.
+
+    Kept per view: finding a function's file asks the file system, and a
+    view's file does not move while the process runs.
+    """
     func = getattr(func, "view_class", func)
     func = inspect.unwrap(func)
     try:
@@ -52,6 +57,7 @@ def view_file(func) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=256)
 def view_path(func) -> str:
     """The view as module.name, the way a reader would import it."""
     func = inspect.unwrap(getattr(func, "view_class", func))

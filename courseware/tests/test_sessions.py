@@ -1,0 +1,121 @@
+"""Sessions read and written with plain SQL (courseware/sessions.py).
+
+The rows are Django's own, so each engine reads what the other wrote; a
+demo click costs the session one SELECT and one UPDATE, nothing more.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from courseware.sessions import SessionStore
+
+pytestmark = pytest.mark.django_db
+
+NINJA = "/sandbox/ninja-gold/"
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "demo-ninja-gold-1-stage"}
+
+
+def test_what_one_engine_saves_the_other_reads():
+    ours = SessionStore()
+    ours["ninja_gold"] = {"gold": 12}
+    ours.save()
+    assert db.SessionStore(ours.session_key)["ninja_gold"] == {"gold": 12}
+
+    theirs = db.SessionStore(ours.session_key)
+    theirs["ninja_gold"] = {"gold": 30}
+    theirs.save()
+    assert SessionStore(ours.session_key)["ninja_gold"] == {"gold": 30}
+
+
+def test_a_saved_change_keeps_the_key_and_moves_the_expiry():
+    store = SessionStore()
+    store["a"] = 1
+    store.save()
+    key = store.session_key
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() + timedelta(minutes=1)
+    )
+
+    again = SessionStore(key)
+    again["a"] = 2
+    again.save()
+    row = Session.objects.get(session_key=key)
+    assert again.session_key == key
+    assert SessionStore(key)["a"] == 2
+    assert row.expire_date > timezone.now() + timedelta(days=13)
+
+
+def test_an_expired_session_is_not_read():
+    store = SessionStore()
+    store["secret"] = "old"
+    store.save()
+    Session.objects.filter(session_key=store.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+
+    stale = SessionStore(store.session_key)
+    assert stale.get("secret") is None
+    # As with Django's engine, the visitor gets a new key on the next save.
+    assert stale.session_key is None
+
+
+def test_an_unknown_key_reads_as_empty():
+    store = SessionStore("a" * 32)
+    assert dict(store.items()) == {}
+    assert store.session_key is None
+
+
+def test_saving_a_session_whose_row_is_gone_is_refused():
+    store = SessionStore()
+    store["a"] = 1
+    store.save()
+    loaded = SessionStore(store.session_key)
+    loaded["a"] = 2  # loads the row, then it disappears (a logout elsewhere)
+    Session.objects.filter(session_key=store.session_key).delete()
+
+    with pytest.raises(UpdateError):
+        loaded.save()
+    # Nothing was written back under the old key.
+    assert not Session.objects.filter(session_key=store.session_key).exists()
+
+
+def test_a_demo_click_costs_the_session_one_select_and_one_update(client):
+    client.get(NINJA)
+    client.post(NINJA + "reset/", **HTMX)  # the visitor's session now exists
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(NINJA + "process_money/", {"place": "farm"}, **HTMX)
+
+    assert response.status_code == 302
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert len(statements) == 2, statements
+    assert statements[0].startswith('SELECT "session_data" FROM "django_session"')
+    assert statements[1].startswith('UPDATE "django_session" SET "session_data"')
+    assert client.session["ninja_gold"]["moves"] == 1
+
+
+def test_the_board_after_a_click_takes_the_clicks_trace_in_one_update(client):
+    client.get(NINJA)
+    client.post(NINJA + "process_money/", {"place": "farm"}, **HTMX)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(NINJA, **HTMX)
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert response.status_code == 200
+    assert len(statements) == 2, statements
+    assert statements[0].startswith("SELECT")
+    assert statements[1].startswith("UPDATE")
+
+    # Nothing waits any more: the board is read, nothing is written.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(NINJA, **HTMX)
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert len(statements) == 1, statements
+    assert statements[0].startswith("SELECT")
