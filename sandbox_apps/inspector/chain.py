@@ -4,44 +4,29 @@ A click that posts a form answers 302, and the browser asks for the page
 the redirect names at once. The panel shows both requests as one chain, so
 the POST's hop is kept until that GET arrives, for a few seconds at most.
 
-It is kept in the visitor's own session, under a key no app uses, keyed by
-the placeholder that asked, so two demos on one page never take each
-other's hops. The POST saves the session anyway (that is where its move
-goes), so keeping the hop costs it nothing more than a few hundred bytes in
-the same UPDATE; the GET that takes the hop saves the session once more.
-The session is in the database, which every worker process and every app
-server shares, whichever of them answers the GET.
-
-Saving the session on a GET is safe only because every demo request of one
-session runs under that session's lock (sandbox_apps/session_lock.py): no
-click can finish between the GET's load and its save and be undone by it.
-Losing an entry (a damaged or outdated one) costs only the chain's first
-hop, never the click.
+It is kept in the cache, never in the visitor's session. Writing to the
+session would make Django save the whole session back when the GET ends,
+with whatever it read when the GET began: a click that finished in between
+would be undone. The cache entry is keyed by the session key and the
+placeholder that asked, so two demos on one page, or two visitors, never
+take each other's hops. The GET after a redirect may reach another worker
+process or server, so the entry lives in the ``shared`` cache: Redis when
+``REDIS_URL`` is set, else files on the machine that runs every worker.
+Losing an entry costs only the chain's first hop, never the click.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import time
 from urllib.parse import urlsplit
 
-from .locations import UrlLine
-from .recording import (
-    Argument,
-    Failure,
-    Field,
-    Hop,
-    Query,
-    SessionChange,
-    SessionDiff,
-    Template,
-    Value,
-)
+from django.core.cache import caches
+
+from .recording import Hop
 
 logger = logging.getLogger("sandbox_apps.inspector")
 
-# The session entry: {placeholder: {"follow": path, "hops": [...], "at": time}}.
-SESSION_KEY = "_inspector_chains"
 # Long enough for a browser to follow a redirect on a slow connection;
 # short enough that a chain never joins a request made much later.
 PENDING_SECONDS = 30
@@ -49,90 +34,56 @@ PENDING_SECONDS = 30
 MAX_HOPS = 5
 
 
+def _cache_key(session_key: str, target: str) -> str:
+    # The session key is a credential: the cache sees only its digest.
+    digest = hashlib.sha256(f"{session_key}\0{target}".encode()).hexdigest()
+    return f"courseware:inspector:chain:{digest}"
+
+
 def _follow_path(location: str) -> str:
     parts = urlsplit(location)
     return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def _pending(session) -> dict:
-    """This session's waiting chains that are still fresh, as a new dict."""
-    entries = session.get(SESSION_KEY)
-    if not isinstance(entries, dict):
-        return {}
-    oldest = time.time() - PENDING_SECONDS
-    return {
-        target: entry
-        for target, entry in entries.items()
-        if isinstance(entry, dict)
-        and isinstance(entry.get("at"), int | float)
-        and entry["at"] >= oldest
-    }
 
 
 def remember(session, target: str, location: str, hops: list[Hop]) -> None:
     """Keep a redirect's hops until the request for ``location`` arrives.
 
     ``target`` names the placeholder that asked ("" for a demo's own page).
-    SessionMiddleware saves them with the rest of the session.
     """
-    pending = _pending(session)
-    pending[target] = {
-        "follow": _follow_path(location),
-        "hops": [hop.as_dict() for hop in hops[-MAX_HOPS:]],
-        "at": time.time(),
-    }
-    session[SESSION_KEY] = pending
+    if session.session_key is None:
+        # A first visit's session gets its key when it is saved, after this
+        # middleware has finished. Save it now, as SessionMiddleware would
+        # next, so the request after the redirect can find its chain; an
+        # empty session is not saved and has no chain to join.
+        if session.is_empty():
+            return
+        session.save()
+    entry = {"follow": _follow_path(location), "hops": hops[-MAX_HOPS:]}
+    try:
+        caches["shared"].set(
+            _cache_key(session.session_key, target), entry, PENDING_SECONDS
+        )
+    except Exception:  # noqa: BLE001 - a cache that is down costs one hop, never the click
+        logger.warning("Could not keep a redirect's trace in the cache", exc_info=True)
 
 
 def take(session, target: str, full_path: str) -> list[Hop]:
-    """The hops that redirected to ``full_path``, removed from the session."""
+    """The hops that redirected to ``full_path``, removed from the cache.
+
+    The session itself is neither read nor changed: only its key is used.
+    """
     if session is None or not session.session_key:
-        # No stored session yet: nothing can be waiting in it.
         return []
-    entries = session.get(SESSION_KEY)
-    if not isinstance(entries, dict) or target not in entries:
-        return []
-    pending = _pending(session)
-    entry = pending.pop(target, None)
-    if entry is not None and entry.get("follow") != full_path:
-        # Not the request that redirect named: leave the entry for it.
-        return []
-    if pending:
-        session[SESSION_KEY] = pending
-    else:
-        del session[SESSION_KEY]
-    if entry is None:
-        return []  # too old: dropped above
+    key = _cache_key(session.session_key, target)
     try:
-        return [hop_from_dict(hop) for hop in entry.get("hops", [])]
-    except (TypeError, KeyError, AttributeError):
-        logger.warning("Could not read a redirect's trace from the session")
+        entry = caches["shared"].get(key)
+        if not isinstance(entry, dict) or entry.get("follow") != full_path:
+            # Not the request that redirect named: leave the entry for it.
+            return []
+        caches["shared"].delete(key)
+    except Exception:  # noqa: BLE001 - a cache that is down, or an entry an older release wrote
+        logger.warning(
+            "Could not read a redirect's trace from the cache", exc_info=True
+        )
         return []
-
-
-def hop_from_dict(data: dict) -> Hop:
-    """A Hop again, from ``Hop.as_dict()`` (which is how the session keeps it)."""
-    session = data.get("session")
-    error = data.get("error")
-    return Hop(
-        **{
-            **data,
-            "urls": UrlLine(**data["urls"]) if data.get("urls") else None,
-            "arguments": [Argument(**item) for item in data["arguments"]],
-            "data": [Field(**item) for item in data["data"]],
-            "queries": [
-                Query(**{**item, "params": [Value(**v) for v in item["params"]]})
-                for item in data["queries"]
-            ],
-            "templates": [Template(**item) for item in data["templates"]],
-            "session": SessionDiff(
-                **{
-                    **session,
-                    "changes": [SessionChange(**c) for c in session["changes"]],
-                }
-            )
-            if session
-            else None,
-            "error": Failure(**error) if error else None,
-        }
-    )
+    return [hop for hop in entry.get("hops", []) if isinstance(hop, Hop)]
