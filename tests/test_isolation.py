@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 
 CHECKOUT = Path(settings.BASE_DIR)
@@ -23,9 +24,11 @@ def own(path) -> bool:
     )
 
 
-def test_media_and_static_are_this_processs_own():
+def test_media_static_and_the_shared_cache_are_this_processs_own():
     assert own(settings.MEDIA_ROOT)
     assert own(settings.STATIC_ROOT) and Path(settings.STATIC_ROOT).is_dir()
+    if settings.CACHES["shared"]["BACKEND"].endswith("FileBasedCache"):
+        assert own(caches["shared"]._dir)
 
 
 def test_servers_started_by_a_test_inherit_the_same_folders():
