@@ -1,5 +1,6 @@
 // A random id for this browser, so a session can count distinct screens
-// (and a poll take one answer per screen) without an account or a cookie.
+// without an account or a cookie. (Polls use their own HttpOnly cookie
+// instead, lessons/polls.py, so a student can answer without JavaScript.)
 // It says nothing about the person and is only ever sent with requests to
 // this site, in the X-Courseware-Device header.
 const KEY = "courseware-device";
