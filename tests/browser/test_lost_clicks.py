@@ -3,10 +3,11 @@ is refused because too many were sent at once (429), is shown inside the demo
 with the board still there, and retrying it applies it once."""
 
 import pytest
-from django.contrib.sessions.models import Session
+from django.contrib.sessions.backends.base import UpdateError
 from django.db import OperationalError
 from playwright.sync_api import expect
 
+from courseware.sessions import SessionStore
 from lessons.models import Lesson
 from sandbox_apps import session_lock
 
@@ -147,14 +148,16 @@ def test_a_click_while_the_database_is_away_keeps_the_board(page, lesson, monkey
     stage.get_by_role("button", name="Go to the farm").click()
     expect(stage.locator(".gold-moves")).to_have_text("1")
 
-    save = Session.save
+    save = SessionStore.save
 
-    def database_gone(*args, **kwargs):
-        # Once: as if PostgreSQL stopped between this request's read and write.
-        monkeypatch.setattr(Session, "save", save)
-        raise OperationalError("terminating connection due to administrator command")
+    def database_gone(self, must_create=False):
+        # Once: as if PostgreSQL stopped between this request's read and
+        # write. The engine reports a failed UPDATE this way (courseware/sessions.py).
+        monkeypatch.setattr(SessionStore, "save", save)
+        lost = OperationalError("terminating connection due to administrator command")
+        raise UpdateError from lost
 
-    monkeypatch.setattr(Session, "save", database_gone)
+    monkeypatch.setattr(SessionStore, "save", database_gone)
     with page.expect_response("**/process_money/") as answer:
         stage.get_by_role("button", name="Go to the farm").click()
     assert answer.value.status == 503
