@@ -389,6 +389,8 @@ def one_visitor_flood(base, tmp, args):
                     else url,
                     "stage": STAGE,
                     "path": NINJA,
+                    # Each flood connection posts without pause, as a stuck key would.
+                    "follow": "false",
                 }
             )
             flooding = subprocess.Popen(
