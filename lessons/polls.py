@@ -40,6 +40,7 @@ from django.views.decorators.http import require_POST, require_safe
 from courseware.client import client_address
 
 from . import presenter
+from .access import presentation_by_code, presenter_only
 from .models import Poll, PollAnswer, Presentation
 
 COOKIE = "courseware_device"
@@ -58,24 +59,18 @@ LETTERS = "ABCDEF"
 
 @require_safe
 @never_cache
-def manage(request, code):
+@presenter_only
+def manage(request, presentation):
     """The presenter's poll panel: a fragment for htmx, else a page of its own (a phone)."""
-    presentation = presenter.presentation_by_code(code)
-    refused = presenter.refuse_unless_presenter(request, presentation)
-    if refused:
-        return refused
     # The presenter's page says which slide it shows; the class may not be there yet.
     slide = presenter.slide_number(request.GET.get("slide"), presentation.lesson)
     return render_panel(request, presentation, slide=slide)
 
 
 @require_POST
-def ask(request, code):
+@presenter_only
+def ask(request, presentation):
     """Pose one of the lesson's checks to the class; any poll before it closes."""
-    presentation = presenter.presentation_by_code(code)
-    refused = presenter.refuse_unless_presenter(request, presentation)
-    if refused:
-        return refused
     if not presentation.is_live:
         return refuse(
             request, presentation, "This follow-along session has ended.", 409
@@ -120,12 +115,9 @@ def close(request, code, poll_id):
 
 @require_safe
 @never_cache
-def results(request, code, poll_id):
+@presenter_only
+def results(request, presentation, poll_id):
     """The bar chart, polled every second by the presenter while answers come in."""
-    presentation = presenter.presentation_by_code(code)
-    refused = presenter.refuse_unless_presenter(request, presentation)
-    if refused:
-        return refused
     poll = get_object_or_404(Poll, pk=poll_id, presentation=presentation)
     response = render(
         request, "lessons/present/_poll_results.html", results_context(poll)
@@ -143,7 +135,7 @@ def results(request, code, poll_id):
 @never_cache
 def student(request, code):
     """A student's view of the current poll: the question, their answer, the reveal."""
-    presentation = presenter.presentation_by_code(code)
+    presentation = presentation_by_code(code)
     if not request.htmx:
         # Without JavaScript the follow page shows the poll in place.
         return redirect(follow_url(presentation))
@@ -153,7 +145,7 @@ def student(request, code):
 @require_POST
 def answer(request, code):
     """Record this device's answer (or change it), for an open poll only."""
-    presentation = presenter.presentation_by_code(code)
+    presentation = presentation_by_code(code)
     if not presentation.is_live:
         return refuse(
             request, presentation, "This follow-along session has ended.", 409
@@ -409,11 +401,8 @@ def refuse(request, presentation, message: str, status: int):
     return render_panel(request, presentation, status=status, error=message)
 
 
-def change(request, code, poll_id, field: str):
-    presentation = presenter.presentation_by_code(code)
-    refused = presenter.refuse_unless_presenter(request, presentation)
-    if refused:
-        return refused
+@presenter_only
+def change(request, presentation, poll_id, field: str):
     poll = get_object_or_404(Poll, pk=poll_id, presentation=presentation)
     if poll.ended_at is not None:
         return refuse(request, presentation, "This poll is already closed.", 409)

@@ -15,7 +15,6 @@ these views only load rows and render templates.
 
 import segno
 from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +26,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST, require_safe
 
 from . import following, polls
+from .access import presentation_by_code, presenter_only
 from .models import Lesson, Presentation
 
 # htmx stops polling when an answer has this status.
@@ -110,19 +110,10 @@ def start(request, slug):
     return redirect(reverse("lessons:present", args=[slug]) + f"#slide-{slide}")
 
 
-def presentation_by_code(code):
-    return get_object_or_404(
-        Presentation.objects.select_related("lesson").with_code(code)
-    )
-
-
 @require_POST
-def move(request, code):
+@presenter_only
+def move(request, presentation):
     """Show another slide to the class. Answers 204: nothing to swap."""
-    presentation = presentation_by_code(code)
-    refused = refuse_unless_presenter(request, presentation)
-    if refused:
-        return refused
     if not presentation.is_live:
         return HttpResponse(
             "This follow-along session has ended.",
@@ -162,17 +153,14 @@ def move(request, code):
 
 
 @require_POST
-def beat(request, code):
+@presenter_only
+def beat(request, presentation):
     """The presenter's page is open: keep the session live and count the class.
 
     Sent every few seconds, and once (``closing=1``, by sendBeacon) as the page
     goes away, which ends the session after ``Presentation.CLOSED_GRACE``
     unless a presenter page comes back.
     """
-    presentation = presentation_by_code(code)
-    refused = refuse_unless_presenter(request, presentation)
-    if refused:
-        return refused
     live = presentation.beat(closing=request.POST.get("closing") == "1")
     answer = {"live": live, "deck": presentation.lesson.deck_digest}
     if live:
@@ -181,11 +169,8 @@ def beat(request, code):
 
 
 @require_POST
-def end(request, code):
-    presentation = presentation_by_code(code)
-    refused = refuse_unless_presenter(request, presentation)
-    if refused:
-        return refused
+@presenter_only
+def end(request, presentation):
     presentation.end()
     lesson = presentation.lesson
     if request.htmx:
@@ -338,18 +323,6 @@ def create_presentation(lesson, user, slide):
         except IntegrityError:
             continue
     raise RuntimeError("Could not find a free follow-along code.")
-
-
-def refuse_unless_presenter(request, presentation):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-    if request.user.pk != presentation.presenter_id:
-        return HttpResponse(
-            "Only the presenter who started this session can change it.",
-            status=403,
-            content_type="text/plain",
-        )
-    return None
 
 
 def panel_context(request, lesson, presentation):
