@@ -50,9 +50,13 @@ export function setUpSearch() {
       panel.append(note);
     }
     shownFor = query;
-    show();
-    const count = panel.querySelector(".search-count, .search-none, .search-problem");
-    status.textContent = count ? count.textContent : "";
+    // An answer that arrives after the reader left the box waits until
+    // they come back to it (focus shows it), instead of covering the page.
+    if (form.contains(document.activeElement)) {
+      show();
+      const count = panel.querySelector(".search-count, .search-none, .search-problem");
+      status.textContent = count ? count.textContent : "";
+    }
   }
 
   box.setAttribute("aria-controls", panel.id);
@@ -75,11 +79,19 @@ export function setUpSearch() {
   form.addEventListener("keydown", (event) => {
     const all = links();
     const at = all.indexOf(document.activeElement);
-    if (event.key === "Escape" && !panel.hidden) {
-      event.preventDefault();
-      hide();
-      shownFor = ""; // closed on purpose: focusing the box must not reopen it
-      box.focus();
+    if (event.key === "Escape") {
+      // Closed on purpose: a look-up still waiting or on its way must not
+      // open the list a moment later.
+      clearTimeout(timer);
+      if (inFlight) {
+        inFlight.abort();
+      }
+      shownFor = ""; // and focusing the box must not reopen it
+      if (!panel.hidden) {
+        event.preventDefault();
+        hide();
+        box.focus();
+      }
     } else if (event.key === "ArrowDown" && !panel.hidden && all.length) {
       event.preventDefault();
       all[Math.min(at + 1, all.length - 1)].focus();

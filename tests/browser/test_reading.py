@@ -177,6 +177,22 @@ def test_the_question_mark_lists_the_shortcuts(page, site):
     expect(dialog).to_be_hidden()
 
 
+def test_a_late_answer_does_not_cover_the_page_after_the_reader_left(page, site):
+    page.goto(site + LESSON)
+    held = []
+    page.route("**/search/?q=*", lambda route: held.append(route))
+    box = page.get_by_role("searchbox", name="Search the course")
+    with page.expect_request("**/search/?q=*"):
+        box.fill("session")
+    page.locator("main h1").click()  # the reader goes back to the lesson
+    results = page.locator("[data-search-results]")
+    with page.expect_response("**/search/?q=*"):
+        held[0].continue_()
+    expect(results).to_be_hidden()
+    box.focus()  # coming back shows what was found
+    expect(results).to_be_visible()
+
+
 def test_shortcuts_never_fire_while_typing(page, site):
     page.goto(site + LESSON)
     page.get_by_role("searchbox", name="Search the course").click()
