@@ -93,20 +93,6 @@ def parse_file(path: Path) -> LessonFile:
     )
 
 
-# What save() writes again after export changed a body.
-_RENDERED_FIELDS = [
-    "body",
-    "html",
-    "headings",
-    "demos",
-    "sources",
-    "used",
-    "rendered_digest",
-    "slides",
-    "renderer_version",
-]
-
-
 def file_body(body: str) -> str:
     """A body as a lesson file holds it: LF line endings, one final newline.
 
@@ -347,7 +333,7 @@ def export(directory: Path, slugs: list[str] | None = None) -> list[Path]:
             # A body saved with CRLF (or stray blank lines) becomes what the
             # file holds, so the file and the row have the same digest.
             lesson.body = body
-            lesson.save(update_fields=_RENDERED_FIELDS)
+            lesson.save(update_fields=["body", *Lesson.RENDERED_FIELDS])
         # The file and the row now agree, so the next sync sees no conflict.
         Lesson.objects.filter(pk=lesson.pk).update(
             synced_digest=lesson.current_digest, synced_at=timezone.now()

@@ -84,6 +84,18 @@ class Lesson(models.Model):
         """Render the body with the site's limits, or raise AuthoringError."""
         self.apply(rendering.render_lesson(self.body))
 
+    # The columns apply() fills: what must be written back after a render.
+    RENDERED_FIELDS = (
+        "html",
+        "headings",
+        "demos",
+        "sources",
+        "used",
+        "rendered_digest",
+        "slides",
+        "renderer_version",
+    )
+
     def apply(self, result: rendering.Rendered) -> None:
         """Store a rendering of this lesson's body (made here or in a sync's pool)."""
         self.html = result.html
@@ -111,18 +123,8 @@ class Lesson(models.Model):
             self.render()
         except rendering.AuthoringError:
             return
-        fields = [
-            "html",
-            "headings",
-            "demos",
-            "sources",
-            "used",
-            "rendered_digest",
-            "slides",
-            "renderer_version",
-        ]
         Lesson.objects.filter(pk=self.pk).update(
-            **{name: getattr(self, name) for name in fields}
+            **{name: getattr(self, name) for name in self.RENDERED_FIELDS}
         )
         # update() sends no post_save, so the search rows are refreshed here.
         search.index_lesson(self)
