@@ -75,18 +75,21 @@ def _own_bench_ports(index: int) -> None:
 
 
 # Files that take minutes because they start servers or build environments.
-# ./dev test hands whole files to xdist workers in collection order, so these
-# go first: started last, one of them alone would keep the run going long
-# after every other file has finished. A file missing here is only slower.
+# ./dev test hands whole files to xdist workers in collection order
+# (--no-loadscope-reorder), so these go first, then the browser tests (a
+# minute or more per file), then the many small files that fill in at the
+# end. Started last, one long file alone would keep the run going long after
+# every other file has finished. A file missing here is only slower.
 START_FIRST = (
     "tests/test_scaleout.py",
     "tests/test_setup.py",
+    "exercises/tests/test_checks.py",
     "tests/test_session_write_lock.py",
     "tests/test_gunicorn_reload.py",
-    "exercises/tests/test_checks.py",
     "courseware/tests/test_media.py",
     "tests/test_course_facts.py",
 )
+BROWSER_TESTS = "tests/browser/"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -94,9 +97,11 @@ def pytest_collection_modifyitems(config, items):
 
     def place(item):
         path = Path(item.path).relative_to(root).as_posix()
-        return START_FIRST.index(path) if path in START_FIRST else len(START_FIRST)
+        if path in START_FIRST:
+            return START_FIRST.index(path)
+        return len(START_FIRST) + (0 if path.startswith(BROWSER_TESTS) else 1)
 
-    items.sort(key=place)  # stable: the rest keep pytest's order
+    items.sort(key=place)  # stable: within each group, pytest's order
 
 
 def pytest_unconfigure(config):
