@@ -324,7 +324,7 @@ def restore(cache: Path | None, digest: str, out: Path) -> bool:
 def keep(cache: Path | None, digest: str, out: Path) -> None:
     """Copy a finished build into the cache. Only an optimisation: a cache
     that cannot be written (permissions, a full disk) changes nothing."""
-    if cache is None:
+    if cache is None or not is_complete(out, digest):
         return
     try:
         cache.mkdir(parents=True, exist_ok=True)

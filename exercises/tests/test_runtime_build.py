@@ -56,6 +56,12 @@ def test_the_cache_keeps_only_the_newest_builds(tmp_path):
     assert f"d{build.CACHE_KEEPS + 1}" in kept
 
 
+def test_only_a_finished_build_of_these_inputs_is_kept(tmp_path):
+    cache = tmp_path / "cache"
+    build.keep(cache, "new", built(tmp_path / "out", "old"))
+    assert not (cache / "new").exists()
+
+
 def test_a_cache_that_cannot_be_written_changes_nothing(tmp_path, capsys):
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
