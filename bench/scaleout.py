@@ -53,6 +53,8 @@ from cluster import (
 from common import manage, production_env, run_wrk
 
 LESSONS = ["/", "/lessons/sessions/", "/lessons/views/", "/lessons/welcome/"]
+# The first of DJANGO_ALLOWED_HOSTS below: the host courseware/warmup.py asks for.
+WARM_HOST = "127.0.0.1"
 MOVES_PER_GAME = 12  # farm pays at most 20: 12 moves never reach the goal.
 
 
@@ -219,8 +221,13 @@ def direct_lesson_gets(servers, seconds: float, rounds: int = 1) -> tuple[int, l
                 "GET",
                 path,
                 # As every browser asks (and nginx passes on): the copy
-                # each worker keeps, and warms up, is the gzipped one.
+                # each worker keeps, and warms up, is the gzipped one. The
+                # site's own name, as the proxy passes it on: each worker
+                # filed these pages under it while warming up, before its
+                # first request, so every worker has them whoever served
+                # the GETs before the outage.
                 headers={
+                    "Host": WARM_HOST,
                     "HX-Request": "false",
                     "X-Forwarded-Proto": "https",
                     "Accept-Encoding": "gzip",
@@ -241,7 +248,7 @@ def drill(args) -> dict:
         tmp,
         DATABASE_URL=postgres.url,
         REDIS_URL=redis.url,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_ALLOWED_HOSTS=f"{WARM_HOST},localhost",
         # On, as in production: the proxy's X-Forwarded-Proto must keep
         # Django from redirecting (a loop on 301 if it did not).
         DJANGO_SECURE_SSL_REDIRECT="1",
@@ -361,7 +368,8 @@ def drill(args) -> dict:
 
         phase[0] = "PostgreSQL down"
         say(f"PostgreSQL stopped for at least {args.outage} s")
-        # Every worker has served these pages once before the outage.
+        # Every worker filed these pages while warming up; these GETs show
+        # they answer before the outage.
         direct_lesson_gets(servers, 3 * args.pace, rounds=len(LESSONS))
         postgres.stop()
         posts = tally.posts
