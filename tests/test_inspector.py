@@ -926,3 +926,37 @@ def test_an_expired_trace_joins_nothing_and_is_swept_away(client, db, monkeypatc
     # Only the new click's trace is left.
     assert [trace.follow for trace in RedirectTrace.objects.all()] == [GOLD]
     assert RedirectTrace.objects.get().expires_at > timezone.now()
+
+
+def test_a_click_costs_the_trace_table_one_write_and_its_get_one_read(client, db):
+    """The POST, a click's costly half, only writes its hop; the GET its
+    redirect names reads it and takes it away. A POST never looks for a
+    chain to continue: a browser follows a 302 with a GET."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sandbox_apps.models import RedirectTrace
+
+    def on_trace_table(captured):
+        table = RedirectTrace._meta.db_table
+        return [q["sql"].split()[0] for q in captured if table in q["sql"]]
+
+    client = htmx(client, GOLD_STAGE)
+    client.get(GOLD)
+    # A first click gives the visitor a stored session.
+    client.post(
+        f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": csrf(client)}
+    )
+    client.get(GOLD)
+    with CaptureQueriesContext(connection) as posting:
+        client.post(
+            f"{GOLD}process_money/",
+            {"place": "farm", "csrfmiddlewaretoken": csrf(client)},
+        )
+    with CaptureQueriesContext(connection) as following:
+        followed = client.get(GOLD)
+    assert on_trace_table(posting) == ["INSERT"]
+    assert on_trace_table(following) == ["SELECT", "DELETE"]
+    assert "POST /sandbox/ninja-gold/process_money/ 302" in as_text(
+        oob(followed, "demo-ninja-gold-1")
+    )

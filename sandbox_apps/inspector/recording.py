@@ -621,9 +621,13 @@ def snapshot(value):
         return copy.deepcopy(value)
 
 
+# One encoder for every value shown: json.dumps would build a new one per call.
+_show_encoder = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
 def show(value) -> str:
     try:
-        text = json.dumps(value, ensure_ascii=False, default=str)
+        text = _show_encoder.encode(value)
     except (TypeError, ValueError):
         text = repr(value)
     return shorten(text)
