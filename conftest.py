@@ -23,8 +23,7 @@ def pytest_configure(config):
 
     Several test processes share the machine: ``./dev test`` spreads the
     suite over pytest-xdist workers, and a developer may run a second suite
-    in the same checkout. Without this they would share ``var/cache`` (the
-    autouse fixture below empties it before every test), ``media/`` and the
+    in the same checkout. Without this they would share ``media/`` and the
     SQLite test database, and fail each other at random. The folders go into
     the environment as well, so servers a test starts use them too.
     """
@@ -33,21 +32,15 @@ def pytest_configure(config):
         _own_bench_ports(int(worker.removeprefix("gw")))
     root = Path(tempfile.mkdtemp(prefix=f"courseware-tests-{worker}-"))
     _own_folder.append(root)
-    media, cache, static = root / "media", root / "cache", root / "staticfiles"
+    media, static = root / "media", root / "staticfiles"
     # STATIC_ROOT exists and is empty, as after collectstatic with no files:
     # WhiteNoise warns once per request handler when the folder is missing.
     static.mkdir()
     os.environ["COURSEWARE_MEDIA_ROOT"] = str(media)
     os.environ["COURSEWARE_STATIC_ROOT"] = str(static)
-    os.environ["COURSEWARE_SHARED_CACHE_DIR"] = str(cache)
-    overrides = {"MEDIA_ROOT": media, "STATIC_ROOT": static}
-    if settings.CACHES["shared"]["BACKEND"].endswith("FileBasedCache"):
-        caches = {name: dict(entry) for name, entry in settings.CACHES.items()}
-        caches["shared"]["LOCATION"] = str(cache)
-        overrides["CACHES"] = caches
-    # override_settings, not assignment: it tells Django's cache and storage
-    # handlers to forget anything they built from the old values.
-    override_settings(**overrides).enable()
+    # override_settings, not assignment: it tells Django's storage handlers
+    # to forget anything they built from the old values.
+    override_settings(MEDIA_ROOT=media, STATIC_ROOT=static).enable()
     database = settings.DATABASES["default"]
     if (
         database["ENGINE"].endswith("sqlite3")

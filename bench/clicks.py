@@ -133,9 +133,6 @@ def main():
             "COURSEWARE_LOGIN_FAILURES_PER_SANDBOX": "1000000000",
             "COURSEWARE_LOGIN_FAILURES_PER_ADDRESS": "1000000000",
         }
-        # The redirect's trace waits in files when there is no Redis: keep
-        # them with this run's database, not in the project's var/ folder.
-        extra["COURSEWARE_SHARED_CACHE_DIR"] = str(Path(tmp) / "shared-cache")
         if args.database_url:
             extra["DATABASE_URL"] = args.database_url
         env = production_env(tmp, **extra)

@@ -220,22 +220,11 @@ if REDIS_URL:
             },
         }
     }
-    # What every worker must see alike (a redirect's trace waiting for the
-    # GET that follows it, which another worker may answer): Redis here.
-    CACHES["shared"] = CACHES["default"]
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 1000},
-        },
-        # Without Redis, each worker process has its own memory; files on the
-        # one machine that runs them all are what they share.
-        "shared": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get(
-                "COURSEWARE_SHARED_CACHE_DIR", str(BASE_DIR / "var" / "cache")
-            ),
         },
     }
 

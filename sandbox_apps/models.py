@@ -36,3 +36,23 @@ class Sandbox(models.Model):
 
     def __str__(self):
         return f"Sandbox #{self.pk}"
+
+
+class RedirectTrace(models.Model):
+    """A redirect's inspector hops, waiting for the request the redirect names.
+
+    Written and read with plain SQL by sandbox_apps/inspector/chain.py,
+    which says why the hops wait here and not in the visitor's session. A
+    row lives for seconds: the request after the redirect takes it away,
+    and one the browser never sent is deleted once it has expired.
+    """
+
+    # A digest of the session key and the demo placeholder, never the key itself.
+    key = models.CharField(max_length=64, primary_key=True)
+    # The path (and query string) of the request that may take the hops.
+    follow = models.TextField()
+    hops = models.BinaryField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"Trace waiting for {self.follow}"

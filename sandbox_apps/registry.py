@@ -7,6 +7,7 @@ line in ``INSTALLED_APPS``; lessons, URLs and checks find it here.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,8 +43,20 @@ class Demo:
 
 def all_demos() -> dict[str, Demo]:
     """Every installed demo, keyed by slug, in INSTALLED_APPS order."""
+    return dict(_demos(tuple(apps.get_app_configs())))
+
+
+def get_demo(slug: str) -> Demo | None:
+    return _demos(tuple(apps.get_app_configs())).get(slug)
+
+
+# Every demo request asks for its demo several times (the session lock, the
+# inspector, the idempotency check): the list is made once per set of
+# installed apps, which changes only when a test installs other apps.
+@functools.lru_cache(maxsize=8)
+def _demos(configs: tuple) -> dict[str, Demo]:
     demos: dict[str, Demo] = {}
-    for config in apps.get_app_configs():
+    for config in configs:
         demo = getattr(config, "demo", None)
         if demo is None:
             continue
@@ -51,10 +64,6 @@ def all_demos() -> dict[str, Demo]:
             raise ValueError(f"Two sandbox apps declare the demo slug {demo.slug!r}.")
         demos[demo.slug] = Demo(**{**demo.__dict__, "app_name": config.name})
     return demos
-
-
-def get_demo(slug: str) -> Demo | None:
-    return all_demos().get(slug)
 
 
 def demo_for_path(path: str) -> Demo | None:

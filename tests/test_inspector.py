@@ -384,24 +384,35 @@ def test_a_first_visits_redirect_still_joins_its_chain(db):
     assert "POST /sandbox/ninja-gold/process_money/ 302" in chain
 
 
-def test_a_cache_that_is_down_costs_the_chain_never_the_click(client, db, monkeypatch):
-    def down(*args, **kwargs):
-        raise ConnectionError("the cache is down")
+def test_a_trace_store_that_fails_costs_the_chain_never_the_click(client, db):
+    from django.db import OperationalError, connection
 
-    for method in ("get", "set", "delete"):
-        monkeypatch.setattr(chain.caches["shared"], method, down)
+    from sandbox_apps.models import RedirectTrace
+
+    failed = []
+
+    def trace_table_fails(execute, sql, params, many, context):
+        if RedirectTrace._meta.db_table in sql:
+            failed.append(sql.split()[0])
+            raise OperationalError("the trace table cannot be reached")
+        return execute(sql, params, many, context)
+
     client = htmx(client, GOLD_STAGE)
     client.get(GOLD)
-    posted = client.post(
-        f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": csrf(client)}
-    )
+    with connection.execute_wrapper(trace_table_fails):
+        posted = client.post(
+            f"{GOLD}process_money/",
+            {"place": "farm", "csrfmiddlewaretoken": csrf(client)},
+        )
+        followed = client.get(GOLD)
     assert posted.status_code == 302
-    followed = client.get(GOLD)
     assert followed.status_code == 200
     assert "GET /sandbox/ninja-gold/ 200 OK" in as_text(
         oob(followed, "demo-ninja-gold-1")
     )
     assert client.session["ninja_gold"]["moves"] == 1
+    # Both ends were tried, and both failures were survived.
+    assert "INSERT" in failed and "SELECT" in failed
 
 
 def test_a_bad_number_shows_the_form_again_and_no_session_change(client, db):
@@ -863,20 +874,89 @@ def test_recording_imports_nothing_of_the_site():
     ]
 
 
-def test_a_redirect_trace_waits_where_every_worker_can_find_it(client, db, settings):
+def test_a_redirect_trace_waits_where_every_worker_can_find_it(client, db):
     """The GET after a redirect may reach another worker process, whose memory
-    is its own: the POST's hop must wait in the cache they share."""
+    is its own: the POST's hop waits in the database they share."""
     from django.core.cache import caches
+
+    from sandbox_apps.models import RedirectTrace
 
     client = htmx(client, GOLD_STAGE)
     client.get(GOLD)
     client.post(
         f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": csrf(client)}
     )
-    # Another worker: an empty local-memory cache, the same shared one.
+    waiting = RedirectTrace.objects.get()
+    assert waiting.follow == GOLD
+    # Keyed by a digest: the session key itself is a credential.
+    assert client.cookies["sessionid"].value not in waiting.key
+    # Another worker: an empty local-memory cache, the same database.
     caches["default"].clear()
     followed = client.get(GOLD)
     assert "POST /sandbox/ninja-gold/process_money/ 302" in as_text(
         oob(followed, "demo-ninja-gold-1")
     )
-    assert settings.CACHES["shared"]["BACKEND"] != settings.CACHES["default"]["BACKEND"]
+    # Taken, so a reload does not show the POST again.
+    assert not RedirectTrace.objects.exists()
+
+
+def test_an_expired_trace_joins_nothing_and_is_swept_away(client, db, monkeypatch):
+    """A redirect the browser never followed leaves a row: it is not shown
+    late, and a later trace deletes it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sandbox_apps.models import RedirectTrace
+
+    client = htmx(client, GOLD_STAGE)
+    client.get(GOLD)
+    client.post(
+        f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": csrf(client)}
+    )
+    RedirectTrace.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    late = as_text(oob(client.get(GOLD), "demo-ninja-gold-1"))
+    assert "POST" not in late
+    assert RedirectTrace.objects.count() == 1
+
+    monkeypatch.setattr(chain, "SWEEP_EVERY", 1)
+    htmx(client, "demo-ninja-gold-2-stage").post(
+        f"{GOLD}process_money/", {"place": "cave", "csrfmiddlewaretoken": csrf(client)}
+    )
+    # Only the new click's trace is left.
+    assert [trace.follow for trace in RedirectTrace.objects.all()] == [GOLD]
+    assert RedirectTrace.objects.get().expires_at > timezone.now()
+
+
+def test_a_click_costs_the_trace_table_one_write_and_its_get_one_read(client, db):
+    """The POST, a click's costly half, only writes its hop; the GET its
+    redirect names reads it and takes it away. A POST never looks for a
+    chain to continue: a browser follows a 302 with a GET."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sandbox_apps.models import RedirectTrace
+
+    def on_trace_table(captured):
+        table = RedirectTrace._meta.db_table
+        return [q["sql"].split()[0] for q in captured if table in q["sql"]]
+
+    client = htmx(client, GOLD_STAGE)
+    client.get(GOLD)
+    # A first click gives the visitor a stored session.
+    client.post(
+        f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": csrf(client)}
+    )
+    client.get(GOLD)
+    with CaptureQueriesContext(connection) as posting:
+        client.post(
+            f"{GOLD}process_money/",
+            {"place": "farm", "csrfmiddlewaretoken": csrf(client)},
+        )
+    with CaptureQueriesContext(connection) as following:
+        followed = client.get(GOLD)
+    assert on_trace_table(posting) == ["INSERT"]
+    assert on_trace_table(following) == ["SELECT", "DELETE"]
+    assert "POST /sandbox/ninja-gold/process_money/ 302" in as_text(
+        oob(followed, "demo-ninja-gold-1")
+    )

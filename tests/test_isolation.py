@@ -2,15 +2,13 @@
 
 ./dev test runs the suite in several pytest-xdist workers at once, and a
 developer may run the site or a second suite from the same checkout: none
-may empty another's cache, write into its media folder or share its test
-database.
+may write into another's media folder or share its test database.
 """
 
 import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import connection
 
 CHECKOUT = Path(settings.BASE_DIR)
@@ -24,11 +22,9 @@ def own(path) -> bool:
     )
 
 
-def test_media_static_and_the_shared_cache_are_this_processs_own():
+def test_media_and_static_files_are_this_processs_own():
     assert own(settings.MEDIA_ROOT)
     assert own(settings.STATIC_ROOT) and Path(settings.STATIC_ROOT).is_dir()
-    if settings.CACHES["shared"]["BACKEND"].endswith("FileBasedCache"):
-        assert own(caches["shared"]._dir)
 
 
 def test_servers_started_by_a_test_inherit_the_same_folders():

@@ -4,7 +4,7 @@ For every request a sandbox app serves, ``InspectorMiddleware`` records a
 *hop*: the request, the URL pattern and view that answered it, the data it
 received, the queries it ran, the templates it rendered, what changed in
 the app's part of the session, and the response. A redirect's hop waits in
-the cache (never in the visitor's session) until the request that follows
+a table of its own (never in the visitor's session) until the request that follows
 the redirect arrives, so a POST -> 302 -> GET is shown as one *chain* of
 two hops.
 

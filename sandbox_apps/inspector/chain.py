@@ -4,24 +4,36 @@ A click that posts a form answers 302, and the browser asks for the page
 the redirect names at once. The panel shows both requests as one chain, so
 the POST's hop is kept until that GET arrives, for a few seconds at most.
 
-It is kept in the cache, never in the visitor's session. Writing to the
-session would make Django save the whole session back when the GET ends,
-with whatever it read when the GET began: a click that finished in between
-would be undone. The cache entry is keyed by the session key and the
-placeholder that asked, so two demos on one page, or two visitors, never
-take each other's hops. The GET after a redirect may reach another worker
-process or server, so the entry lives in the ``shared`` cache: Redis when
-``REDIS_URL`` is set, else files on the machine that runs every worker.
-Losing an entry costs only the chain's first hop, never the click.
+It is kept in its own table (``RedirectTrace``), never in the visitor's
+session. Writing to the session would make Django save the whole session
+back when the GET ends, with whatever it read when the GET began: a click
+that finished in between would be undone. A row is keyed by a digest of the
+session key and the placeholder that asked, so two demos on one page, or
+two visitors, never take each other's hops, and the GET after a redirect
+finds it whichever worker process or app server answers.
+
+Why the database and not a cache: every worker already holds a connection
+to it, and one short statement costs a click far less than the file cache
+that was used before (writing a file and renaming it over the last one,
+which the file system may flush to disk) and needs no Redis. The rows are
+read and written with plain SQL, one statement each, outside any
+transaction and outside the session's row: SQLite's write lock is held for
+that one statement, and on PostgreSQL the table is unlogged (migration
+0002). Losing a row costs only the chain's first hop, never the click.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.core.cache import caches
+from django.db import DatabaseError, connections, router
+from django.utils import timezone
+
+from sandbox_apps.models import RedirectTrace
 
 from .recording import Hop
 
@@ -32,12 +44,17 @@ logger = logging.getLogger("sandbox_apps.inspector")
 PENDING_SECONDS = 30
 # A redirect to a redirect keeps the chain growing, up to a point.
 MAX_HOPS = 5
+# Every so many traces kept, this process deletes the expired ones: those
+# whose request never came (a closed tab), so the table stays small without
+# a cron job.
+SWEEP_EVERY = 100
+
+_kept = 0
 
 
-def _cache_key(session_key: str, target: str) -> str:
-    # The session key is a credential: the cache sees only its digest.
-    digest = hashlib.sha256(f"{session_key}\0{target}".encode()).hexdigest()
-    return f"courseware:inspector:chain:{digest}"
+def _key(session_key: str, target: str) -> str:
+    # The session key is a credential: the table sees only its digest.
+    return hashlib.sha256(f"{session_key}\0{target}".encode()).hexdigest()
 
 
 def _follow_path(location: str) -> str:
@@ -50,6 +67,7 @@ def remember(session, target: str, location: str, hops: list[Hop]) -> None:
 
     ``target`` names the placeholder that asked ("" for a demo's own page).
     """
+    global _kept
     if session.session_key is None:
         # A first visit's session gets its key when it is saved, after this
         # middleware has finished. Save it now, as SessionMiddleware would
@@ -58,32 +76,89 @@ def remember(session, target: str, location: str, hops: list[Hop]) -> None:
         if session.is_empty():
             return
         session.save()
-    entry = {"follow": _follow_path(location), "hops": hops[-MAX_HOPS:]}
+    connection, table = _table()
+    now = timezone.now()
     try:
-        caches["shared"].set(
-            _cache_key(session.session_key, target), entry, PENDING_SECONDS
-        )
-    except Exception:  # noqa: BLE001 - a cache that is down costs one hop, never the click
-        logger.warning("Could not keep a redirect's trace in the cache", exc_info=True)
+        with connection.cursor() as cursor:
+            # One statement that inserts or replaces: a second redirect
+            # before the first was followed replaces the first's hops.
+            cursor.execute(
+                f"INSERT INTO {table.name} ({table.key}, {table.follow}, {table.hops}, {table.expires})"
+                " VALUES (%s, %s, %s, %s)"
+                f" ON CONFLICT ({table.key}) DO UPDATE SET {table.follow} = excluded.{table.follow},"
+                f" {table.hops} = excluded.{table.hops}, {table.expires} = excluded.{table.expires}",
+                [
+                    _key(session.session_key, target),
+                    _follow_path(location),
+                    pickle.dumps(hops[-MAX_HOPS:], pickle.HIGHEST_PROTOCOL),
+                    _moment(connection, now + timedelta(seconds=PENDING_SECONDS)),
+                ],
+            )
+            _kept += 1
+            if _kept % SWEEP_EVERY == 0:
+                cursor.execute(
+                    f"DELETE FROM {table.name} WHERE {table.expires} <= %s",
+                    [_moment(connection, now)],
+                )
+    except DatabaseError:  # a failed write costs one hop, never the click
+        logger.warning("Could not keep a redirect's trace", exc_info=True)
 
 
 def take(session, target: str, full_path: str) -> list[Hop]:
-    """The hops that redirected to ``full_path``, removed from the cache.
+    """The hops that redirected to ``full_path``, removed from the table.
 
     The session itself is neither read nor changed: only its key is used.
     """
     if session is None or not session.session_key:
         return []
-    key = _cache_key(session.session_key, target)
+    connection, table = _table()
+    key = _key(session.session_key, target)
     try:
-        entry = caches["shared"].get(key)
-        if not isinstance(entry, dict) or entry.get("follow") != full_path:
-            # Not the request that redirect named: leave the entry for it.
-            return []
-        caches["shared"].delete(key)
-    except Exception:  # noqa: BLE001 - a cache that is down, or an entry an older release wrote
-        logger.warning(
-            "Could not read a redirect's trace from the cache", exc_info=True
-        )
+        with connection.cursor() as cursor:
+            # Only the request that redirect named finds the row; any other
+            # leaves it for that one. Reading first keeps every other demo
+            # request from taking the database's write lock.
+            cursor.execute(
+                f"SELECT {table.hops} FROM {table.name}"
+                f" WHERE {table.key} = %s AND {table.follow} = %s AND {table.expires} > %s",
+                [key, full_path, _moment(connection, timezone.now())],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                return []
+            cursor.execute(f"DELETE FROM {table.name} WHERE {table.key} = %s", [key])
+        hops = pickle.loads(row[0])
+    except Exception:  # noqa: BLE001 - a database that failed, or a row an older release wrote
+        logger.warning("Could not read a redirect's trace", exc_info=True)
         return []
-    return [hop for hop in entry.get("hops", []) if isinstance(hop, Hop)]
+    if not isinstance(hops, list):
+        return []
+    return [hop for hop in hops if isinstance(hop, Hop)]
+
+
+class _Names:
+    """The trace table and its columns, quoted for one database."""
+
+    def __init__(self, connection):
+        meta = RedirectTrace._meta
+        quote = connection.ops.quote_name
+        self.name = quote(meta.db_table)
+        self.key = quote(meta.get_field("key").column)
+        self.follow = quote(meta.get_field("follow").column)
+        self.hops = quote(meta.get_field("hops").column)
+        self.expires = quote(meta.get_field("expires_at").column)
+
+
+_names: dict[str, _Names] = {}
+
+
+def _table():
+    alias = router.db_for_write(RedirectTrace)
+    connection = connections[alias]
+    if alias not in _names:
+        _names[alias] = _Names(connection)
+    return connection, _names[alias]
+
+
+def _moment(connection, when):
+    return connection.ops.adapt_datetimefield_value(when)

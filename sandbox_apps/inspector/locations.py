@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,11 +89,26 @@ def url_line(
     path = relative_path(urls_file, root)
     if not path:
         return None
+    filename = _joined(root, path)
     try:
-        version = (root / path).stat().st_mtime_ns
+        # The file is read again only when it changed (an exercise's
+        # learner edits theirs while the process runs).
+        version = os.stat(filename).st_mtime_ns
     except OSError:
         return None
-    calls = _url_calls(root / path, version)
+    return _find_url_line(filename, version, path, route, url_name)
+
+
+@functools.lru_cache(maxsize=256)
+def _joined(root: Path, path: str) -> str:
+    return str(root / path)
+
+
+@functools.lru_cache(maxsize=256)
+def _find_url_line(
+    filename: str, version: int, path: str, route: str, url_name: str | None
+) -> UrlLine | None:
+    calls = _url_calls(filename, version)
     # The app's pattern follows the prefix its include() was mounted under.
     by_route = [
         call
@@ -110,11 +126,11 @@ def url_line(
 
 @functools.lru_cache(maxsize=64)
 def _url_calls(
-    path: Path, version: int
+    filename: str, version: int
 ) -> tuple[tuple[str | None, str | None, int, str], ...]:
     """Every path()/re_path() call in a urls.py: (route, name, line, source)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = Path(filename).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return ()
     try:

@@ -11,6 +11,7 @@ redirect's hops for the request that follows, ``panel`` shows the chain.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import secrets
@@ -32,6 +33,12 @@ logger = logging.getLogger("sandbox_apps.inspector")
 STANDALONE_MARKER = b"<!-- courseware:inspector -->"
 STANDALONE_PREFIX = "inspector-standalone"
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+# A browser follows a 301, 302 or 303 with a GET (or HEAD), so only those
+# requests look for a chain to continue: a POST, the costly request of a
+# click, never does. (A 307 or 308 repeats the POST itself; no demo
+# answers one, and its hops would show as separate chains.)
+REDIRECTS_FOLLOWED_WITH_GET = {301, 302, 303}
+FOLLOWS_WITH = {"GET", "HEAD"}
 
 
 class InspectorMiddleware:
@@ -92,16 +99,19 @@ class InspectorMiddleware:
         hop = run.hop(request, response)
 
         target = stage_prefix(request, demo)
-        hops = [*chain.take(session, target, request.get_full_path()), hop]
+        hops = [hop]
+        if request.method in FOLLOWS_WITH:
+            hops[:0] = chain.take(session, target, request.get_full_path())
         redirected = (
             300 <= response.status_code < 400
             and response.status_code != 304
             and response.has_header("Location")
         )
         if redirected and session is not None:
-            # The browser follows the redirect at once; the next request
-            # shows this hop and its own as one chain.
-            chain.remember(session, target, response["Location"], hops)
+            if response.status_code in REDIRECTS_FOLLOWED_WITH_GET:
+                # The browser follows the redirect at once; the next request
+                # shows this hop and its own as one chain.
+                chain.remember(session, target, response["Location"], hops)
             return response
 
         if request.htmx and run.exception is not None and settings.DEBUG:
@@ -126,9 +136,13 @@ def stage_prefix(request, demo) -> str:
     """The placeholder that asked, from the HX-Target header: "demo-<slug>-<n>"."""
     if not request.htmx:
         return ""
-    target = request.headers.get("HX-Target", "")
-    match = re.fullmatch(rf"(demo-{re.escape(demo.slug)}-[0-9]{{1,4}})-stage", target)
+    match = _stage_pattern(demo.slug).fullmatch(request.headers.get("HX-Target", ""))
     return match.group(1) if match else ""
+
+
+@functools.lru_cache(maxsize=64)
+def _stage_pattern(slug: str) -> re.Pattern:
+    return re.compile(rf"(demo-{re.escape(slug)}-[0-9]{{1,4}})-stage")
 
 
 def append(response, html: str) -> None:

@@ -8,11 +8,13 @@ to ``sandbox_apps.sources`` through the inspector's source view.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -70,8 +72,16 @@ def show(hop: Hop) -> ShownHop:
 def source_link(spec: str, line: int | None = None) -> str:
     if not spec:
         return ""
+    urlconf = get_urlconf(settings.ROOT_URLCONF)
+    return _source_link(spec, line, urlconf, get_script_prefix())
+
+
+# A panel links the same few files on every click: each link is made once
+# per URL configuration instead of reversing the URL for every step shown.
+@functools.lru_cache(maxsize=512)
+def _source_link(spec: str, line: int | None, urlconf, prefix: str) -> str:
     query = {"spec": spec, "line": line} if line else {"spec": spec}
-    return f"{reverse('inspector_source')}?{urlencode(query)}"
+    return f"{reverse('inspector_source', urlconf=urlconf)}?{urlencode(query)}"
 
 
 def context(prefix: str, chain: list[Hop], title: str) -> dict:

@@ -621,12 +621,27 @@ def snapshot(value):
         return copy.deepcopy(value)
 
 
+# One encoder for every value shown: json.dumps would build a new one per call.
+_show_encoder = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
 def show(value) -> str:
+    """A session value as JSON, cut to MAX_VALUE_CHARS.
+
+    Encoded piece by piece and stopped once long enough: a game's log of
+    fifty moves is not written out in full to show its first line.
+    """
+    pieces: list[str] = []
+    length = 0
     try:
-        text = json.dumps(value, ensure_ascii=False, default=str)
+        for piece in _show_encoder.iterencode(value):
+            pieces.append(piece)
+            length += len(piece)
+            if length > MAX_VALUE_CHARS:
+                break
     except (TypeError, ValueError):
-        text = repr(value)
-    return shorten(text)
+        return shorten(repr(value))
+    return shorten("".join(pieces))
 
 
 def session_changes(before, after) -> list[SessionChange]:
