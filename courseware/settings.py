@@ -316,7 +316,8 @@ AXES_VERBOSE = False
 # COURSEWARE_SESSION_LOCK_WAITERS wait (across every worker and app server),
 # and any further one is refused at once with a 429 "try again". A waiting
 # request holds a worker, so a visitor can hold 1 + WAITERS workers at most;
-# the page never sends more than two demo requests at once (demos.js).
+# a page sends one demo request at a time (demos.js), so the waiter slot
+# is for the visitor's other tab.
 #
 # The wait only bounds how long a visitor's second request waits for their
 # first. It waits for one request: a click takes tens of milliseconds, a

@@ -34,10 +34,10 @@ A request first tries the lock. If it is taken, the request tries for a
 waiter slot, waits in it for the lock, and gives the slot back once it
 holds the lock (or gives up). A free lock goes to whoever asks first: a
 request that arrives just as the running one ends is not refused because
-the waiter has not woken up yet. One waiter is enough for a reader: a demo
-sends its own clicks one after another, and the page sends at most two
-demo requests at once (demos.js, keepToTheServersLimit), for a lesson
-whose demos all load at the same moment.
+the waiter has not woken up yet. One waiter is enough for a reader: a
+page sends its demo requests one at a time (demos.js,
+keepToTheServersLimit), even when all its demos load at the same moment,
+so the slot is there for a second tab.
 
 Each lock and each waiter slot is taken in two steps:
 

@@ -136,12 +136,16 @@ export function sayDemosNeedAConnection() {
 }
 
 // The server runs one demo request of a visitor at a time, lets one more
-// wait for it, and answers any further one 429 "too many clicks at once"
-// (sandbox_apps/session_lock.py; nginx keeps to the same number). A page
-// with several demos would send more than that when they all load at once,
-// so the page keeps to it too: at most two demo requests in flight, and
-// the others sent, in order, as answers come back.
-export const DEMO_REQUESTS_AT_ONCE = 2;
+// wait for it (for at most two seconds), and answers any further one 429
+// "too many clicks at once" (sandbox_apps/session_lock.py; nginx keeps to
+// the same number). A page with several demos would send more than that
+// when they all load at once. Sending even a second one buys nothing, as
+// the server would only run it after the first, and it would spend that
+// time in a worker, refused if the first answer is slow. So the page sends
+// one demo request at a time and keeps the others, in order, until the
+// answer comes back: waiting in the browser costs nobody anything. The
+// server's waiter slot is left for the visitor's other tab.
+export const DEMO_REQUESTS_AT_ONCE = 1;
 
 export function keepToTheServersLimit() {
   let inFlight = 0;

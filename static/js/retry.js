@@ -123,6 +123,40 @@
     button.focus({ preventScroll: true });
   }
 
+  // A demo loading into its stage is not a click the reader made: if the
+  // session is busy (the reader's other tab is clicking), the load is sent
+  // again after the pause the server asks for, a few times, before the
+  // stage says it could not load. The fallback link stays meanwhile.
+  var LOAD_TRIES = 4;
+  var NOT_LOADED = [
+    "This demo could not load: your other demo requests kept the server busy.",
+    " Nothing was changed. ",
+  ];
+  var loadTries = new WeakMap();
+
+  function isLoad(detail, stage) {
+    var config = detail.requestConfig;
+    return config.verb === "get" && config.elt === stage;
+  }
+
+  function loadAgainLater(stage, config, xhr) {
+    var tries = (loadTries.get(stage) || 0) + 1;
+    loadTries.set(stage, tries);
+    if (tries >= LOAD_TRIES) {
+      loadTries.delete(stage);
+      showFailure(stage, config, NOT_LOADED);
+      return;
+    }
+    var seconds = parseFloat(xhr.getResponseHeader("Retry-After")) || 1;
+    setTimeout(function () {
+      htmx.ajax("GET", config.path, {
+        source: stage,
+        target: stage,
+        swap: "innerHTML",
+      });
+    }, seconds * 1000);
+  }
+
   document.addEventListener("htmx:beforeSwap", function (event) {
     var detail = event.detail;
     var stage = stageOf(detail.target);
@@ -130,6 +164,13 @@
       return;
     }
     var status = detail.xhr.status;
+    if (tooManyAtOnce(detail.xhr) && isLoad(detail, stage)) {
+      detail.shouldSwap = false;
+      detail.isError = false;
+      loadAgainLater(stage, detail.requestConfig, detail.xhr);
+      return;
+    }
+    loadTries.delete(stage);
     if (tooManyAtOnce(detail.xhr)) {
       // Whoever refused it, the board stays as it is.
       detail.shouldSwap = false;

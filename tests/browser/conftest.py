@@ -14,6 +14,13 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest  # noqa: E402
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
+
+# CI runs two test processes, each with its browser and live servers, on a
+# two-core machine: an answer that takes 50 ms here can take seconds there.
+# A condition that comes true passes as soon as it does, so a longer limit
+# costs nothing; only a failing test waits it out.
+expect.set_options(timeout=15_000)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 PHONE = {"width": 360, "height": 740}

@@ -171,3 +171,81 @@ def test_a_click_while_the_database_is_away_keeps_the_board(page, lesson, monkey
     retry.click()
     expect(stage.locator(".gold-moves")).to_have_text("2")
     expect(stage.get_by_role("alert")).to_have_count(0)
+
+
+@pytest.fixture
+def three_demos(site):
+    Lesson.objects.create(
+        slug="three-demos",
+        title="Three demos",
+        summary="A lesson whose demos all load at once.",
+        order=998,
+        body=(
+            "## Play\n\n"
+            "/// demo | session-counter\n///\n\n"
+            "/// demo | ninja-gold\n///\n\n"
+            "/// demo | email-validation\n///\n"
+        ),
+    )
+    return site + "/lessons/three-demos/"
+
+
+def test_demos_that_load_together_are_sent_one_at_a_time(page, three_demos):
+    """The server runs one of a visitor's requests at a time, so the page
+    sends them that way: a second one would only wait in a worker, and be
+    refused if the first is slow (demos.js, keepToTheServersLimit)."""
+    # Counted in the page, from send to loadend: the browser's own view of
+    # what is in flight (Playwright's network events can arrive out of order).
+    page.add_init_script(
+        """
+        window.demoRequests = { now: 0, most: 0, sent: 0 };
+        const counts = window.demoRequests;
+        const open = XMLHttpRequest.prototype.open;
+        const send = XMLHttpRequest.prototype.send;
+        // Listening from open(), before htmx's own listeners: the count
+        // drops before anything the end of one request sets off.
+        XMLHttpRequest.prototype.open = function (...args) {
+          this.addEventListener("loadend", () => { counts.now -= 1; });
+          return open.apply(this, args);
+        };
+        XMLHttpRequest.prototype.send = function (body) {
+          counts.now += 1;
+          counts.sent += 1;
+          counts.most = Math.max(counts.most, counts.now);
+          return send.call(this, body);
+        };
+        """
+    )
+    page.set_viewport_size({"width": 1280, "height": 4000})
+    page.goto(three_demos)
+    for slug in ("session-counter", "ninja-gold", "email-validation"):
+        expect(
+            page.locator(f'.demo-stage[data-demo="{slug}"] .sandbox').first
+        ).to_be_visible()
+    counts = page.evaluate("window.demoRequests")
+    assert counts["sent"] == 3
+    assert counts["most"] == 1, counts
+
+
+def test_a_first_load_refused_as_busy_loads_by_itself(page, lesson, settings):
+    """The visitor's other tab holds the session: the demo waits its turn
+    and loads, with no alert and no click from the reader."""
+    page.goto(lesson)
+    stage = gold_stage(page)
+    stage.get_by_role("button", name="Go to the farm").click()
+    expect(stage.locator(".gold-moves")).to_have_text("1")
+    key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+
+    settings.COURSEWARE_SESSION_LOCK_WAIT = 0.05
+    locks = session_lock.SessionLocks("default")
+    locks.acquire(key)
+    try:
+        with page.expect_response(
+            lambda r: "/sandbox/ninja-gold/" in r.url and r.status == 429
+        ):
+            page.reload()
+    finally:
+        locks.release(key)
+    stage = gold_stage(page)
+    expect(stage.locator(".gold-moves")).to_have_text("1")
+    expect(stage.get_by_role("alert")).to_have_count(0)
