@@ -21,18 +21,23 @@ SVG = Path(__file__).resolve().parents[2] / "static" / "img" / "request-journey.
 DEMO_SCRIPTS = re.compile(r"htmx|retry\.|demo-page\.")
 
 
-@pytest.fixture
-def far_demo(site):
+def lesson_url(site, slug, body):
+    """A lesson with this body, added to the course; its address."""
     from lessons.models import Lesson
 
     Lesson.objects.create(
-        slug="far-demo",
-        title="A demo far down",
-        summary="Text first, then a demo.",
-        order=97,
-        body=f"## Read first\n\n{LONG_TEXT}\n\n## Play\n\n/// demo | session-counter\n///\n",
+        slug=slug, title=slug.replace("-", " "), summary="A test.", order=97, body=body
     )
-    return site + "/lessons/far-demo/"
+    return f"{site}/lessons/{slug}/"
+
+
+@pytest.fixture
+def far_demo(site):
+    return lesson_url(
+        site,
+        "far-demo",
+        f"## Read first\n\n{LONG_TEXT}\n\n## Play\n\n/// demo | session-counter\n///\n",
+    )
 
 
 def fetched(page):
@@ -64,16 +69,7 @@ def test_a_lesson_loads_htmx_only_once_a_demo_comes_near(phone_page, far_demo):
 
 
 def test_a_demo_in_the_first_screen_loads_without_scrolling(page, site):
-    from lessons.models import Lesson
-
-    Lesson.objects.create(
-        slug="demo-first",
-        title="A demo first",
-        summary="The demo opens the lesson.",
-        order=97,
-        body="/// demo | session-counter\n///\n",
-    )
-    page.goto(site + "/lessons/demo-first/")
+    page.goto(lesson_url(site, "demo-first", "/// demo | session-counter\n///\n"))
     stage = page.locator(".demo-stage[data-demo='session-counter']")
     expect(stage.locator(".counter-number")).to_have_text("1")
     # Played from the keyboard: the first Tab stop in the demo is its button.
@@ -98,18 +94,15 @@ def test_a_lesson_that_cannot_fetch_htmx_keeps_its_demo_links(phone_page, far_de
 
 def test_demos_near_a_page_still_loading_start_once_it_has_loaded(page, site):
     """htmx added between DOMContentLoaded and load would never start."""
-    from lessons.models import Lesson
-
-    Lesson.objects.create(
-        slug="still-loading",
-        title="Still loading",
-        summary="An image keeps the page loading.",
-        order=97,
-        body="/// demo | session-counter\n///\n\n![A diagram](/held-image.svg)\n",
+    # The image after the demo keeps the page loading while it is held.
+    url = lesson_url(
+        site,
+        "still-loading",
+        "/// demo | session-counter\n///\n\n![A diagram](/held-image.svg)\n",
     )
     held = []
     page.route("**/held-image.svg", lambda route: held.append(route))
-    page.goto(site + "/lessons/still-loading/", wait_until="domcontentloaded")
+    page.goto(url, wait_until="domcontentloaded")
     # The demo is near at once, and the image still keeps the page loading.
     expect(page.locator("html")).to_have_attribute("data-demo-scripts", "loading")
     while not held:
