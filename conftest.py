@@ -1,6 +1,8 @@
 """Fixtures shared by every test in the project."""
 
+import fcntl
 import os
+import pickle
 import shutil
 import tempfile
 from pathlib import Path
@@ -73,18 +75,21 @@ def _own_bench_ports(index: int) -> None:
 
 
 # Files that take minutes because they start servers or build environments.
-# ./dev test hands whole files to xdist workers in collection order, so these
-# go first: started last, one of them alone would keep the run going long
-# after every other file has finished. A file missing here is only slower.
+# ./dev test hands whole files to xdist workers in collection order
+# (--no-loadscope-reorder), so these go first, then the browser tests (a
+# minute or more per file), then the many small files that fill in at the
+# end. Started last, one long file alone would keep the run going long after
+# every other file has finished. A file missing here is only slower.
 START_FIRST = (
     "tests/test_scaleout.py",
     "tests/test_setup.py",
+    "exercises/tests/test_checks.py",
     "tests/test_session_write_lock.py",
     "tests/test_gunicorn_reload.py",
-    "exercises/tests/test_checks.py",
     "courseware/tests/test_media.py",
     "tests/test_course_facts.py",
 )
+BROWSER_TESTS = "tests/browser/"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -92,9 +97,11 @@ def pytest_collection_modifyitems(config, items):
 
     def place(item):
         path = Path(item.path).relative_to(root).as_posix()
-        return START_FIRST.index(path) if path in START_FIRST else len(START_FIRST)
+        if path in START_FIRST:
+            return START_FIRST.index(path)
+        return len(START_FIRST) + (0 if path.startswith(BROWSER_TESTS) else 1)
 
-    items.sort(key=place)  # stable: the rest keep pytest's order
+    items.sort(key=place)  # stable: within each group, pytest's order
 
 
 def pytest_unconfigure(config):
@@ -114,19 +121,48 @@ def _render_without_limits():
 
 
 @pytest.fixture(scope="session")
-def course_rows(_render_without_limits, django_db_setup, django_db_blocker):
-    """The real course rendered once per test session: its rows and sync's report.
+def course_rows(
+    _render_without_limits, django_db_setup, django_db_blocker, tmp_path_factory
+):
+    """The real course rendered once per test run: its rows and sync's report.
 
-    The sync runs in a transaction that is rolled back, so the session's
-    database stays empty; ``course`` copies the rows into each test.
+    ``(rows, report)``, where ``rows`` holds the lessons and their search
+    sections. The sync runs in a transaction that is rolled back, so the
+    session's database stays empty; ``course`` copies the rows into each
+    test. Under pytest-xdist the first worker to get here renders and
+    leaves the result in the run's own temporary folder; the others wait
+    for it and read it, so the course is rendered once, not once per worker.
     """
-    from lessons.models import Lesson
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return _render_course(django_db_blocker)
+    # The run's folder: each worker's basetemp is a folder inside it, and a
+    # new run gets a new one, so nothing from an earlier run is read.
+    shared = tmp_path_factory.getbasetemp().parent / "course-rows.pickle"
+    with open(shared.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if shared.exists():
+            return pickle.loads(shared.read_bytes())
+        rendered = _render_course(django_db_blocker)
+        partial = shared.with_suffix(".partial")
+        partial.write_bytes(pickle.dumps(rendered))
+        partial.rename(shared)
+        return rendered
+
+
+def _render_course(django_db_blocker):
+    from lessons.models import Lesson, LessonSection
 
     with django_db_blocker.unblock(), transaction.atomic():
         report = sync(settings.COURSEWARE_CONTENT_DIR)
-        rows = list(Lesson.objects.values())
+        rows = {
+            "lessons": list(Lesson.objects.values()),
+            # Saved by sync's post_save; copied rather than cut from each
+            # lesson's HTML again in every test.
+            "sections": list(LessonSection.objects.values()),
+        }
         transaction.set_rollback(True)
     assert not report.errors, report.errors
+    assert rows["sections"], "sync made no search sections"
     return rows, report
 
 
@@ -134,19 +170,19 @@ def course_rows(_render_without_limits, django_db_setup, django_db_blocker):
 def course(db, course_rows):
     """The real course from content/, loaded as the site would load it.
 
-    Rendered once per session (``course_rows``) and inserted for each test,
-    so a test may change lessons freely.
+    Rendered once per run (``course_rows``) and inserted for each test,
+    search sections included, so a test may change lessons freely.
     """
     from django.core.cache import cache
 
-    from lessons.models import Lesson
-    from lessons.search import index_lesson
+    from lessons.models import Lesson, LessonSection
 
     rows, report = course_rows
-    # bulk_create sends no post_save either: index each lesson for search.
-    for lesson in Lesson.objects.bulk_create(Lesson(**row) for row in rows):
-        index_lesson(lesson)
-    # bulk_create sends no post_save: forget any page cached before it.
+    # bulk_create sends no post_save: the sections are inserted as well, and
+    # the database's own triggers fill the full-text index from them.
+    Lesson.objects.bulk_create(Lesson(**row) for row in rows["lessons"])
+    LessonSection.objects.bulk_create(LessonSection(**row) for row in rows["sections"])
+    # No post_save either to forget any page cached before the insert.
     cache.clear()
     return report
 

@@ -40,7 +40,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from cluster import ROOT, Gunicorn, Nginx, Postgres, Redis, missing
+from cluster import (
+    ROOT,
+    Gunicorn,
+    Nginx,
+    Postgres,
+    Redis,
+    missing,
+    wait_for,
+    worker_pids,
+)
 from common import manage, production_env, run_wrk
 
 LESSONS = ["/", "/lessons/sessions/", "/lessons/views/", "/lessons/welcome/"]
@@ -87,6 +96,7 @@ class Visitor:
 @dataclass
 class Tally:
     clicks: int = 0
+    posts: int = 0
     failed_posts: int = 0
     refused_posts: int = 0
     moves_lost: int = 0
@@ -124,6 +134,7 @@ def send_until_applied(
     key = uuid.uuid4().hex
     while True:
         status, body = visitor.request("POST", path, form, {"Idempotency-Key": key})
+        tally.add(posts=1)
         if status == 302:
             return True
         if 400 <= status < 500 and status != 429:
@@ -190,13 +201,20 @@ def reader(port: int, tally: Tally, stop: threading.Event, phase: list) -> None:
         time.sleep(0.02)
 
 
-def direct_lesson_gets(servers, seconds: float) -> tuple[int, list]:
-    """Lesson GETs straight to each app server (no nginx cache): (ok, failures)."""
+def direct_lesson_gets(servers, seconds: float, rounds: int = 1) -> tuple[int, list]:
+    """Lesson GETs straight to each app server (no nginx cache): (ok, failures).
+
+    For ``seconds``, and at least ``rounds`` GETs to each server however
+    slow the machine is. The lessons are asked for in turn, so
+    ``rounds=len(LESSONS)`` asks each server for every one.
+    """
     ok, failed = 0, []
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    done = 0
+    while done < rounds or time.monotonic() < deadline:
+        path = LESSONS[done % len(LESSONS)]
+        done += 1
         for server in servers:
-            path = random.choice(LESSONS)
             status, _ = Visitor(server.port).request(
                 "GET",
                 path,
@@ -240,12 +258,30 @@ def drill(args) -> dict:
         print(f"  {time.monotonic() - started:5.1f} s  {text}", flush=True)
 
     def pause(seconds):
+        """Hold the current state for a while, and until visitors used it.
+
+        The drill proves something about each state (a server dead, Redis
+        hung, ...) only if clicks and lesson GETs happened in it: every
+        player sends a click and the readers ask for two lessons, however
+        slowly a loaded machine lets them, before the drill moves on.
+        """
+        posts, gets = tally.posts, tally.lesson_gets
         time.sleep(seconds * args.pace)
+        wait_for(
+            lambda: (
+                tally.posts >= posts + args.players and tally.lesson_gets >= gets + 2
+            ),
+            f"clicks and reads while {phase[0]}",
+            120,
+        )
 
     # collectstatic needs no database: it runs while PostgreSQL starts and
-    # the schema and lessons are made, so the two overlap.
+    # the schema and lessons are made, so the two overlap. The exercises'
+    # runtime (tens of megabytes to compress) is left out: no visitor of the
+    # drill opens an exercise.
     collect = subprocess.Popen(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"]
+        + ["--ignore", "exercises/build/*"],
         cwd=ROOT,
         env=env,
     )
@@ -298,9 +334,15 @@ def drill(args) -> dict:
 
         phase[0] = "rolling reload"
         say("rolling reload: HUP A, then B")
-        for server in servers:
-            server.reload()
-            pause(4)
+        first, second = servers
+        old = set(worker_pids(first.process.pid))
+        first.reload()
+        pause(4)
+        # B reloads only once A's new workers have taken over, as a rollout
+        # does: on a loaded machine a fixed pause let the two overlap.
+        wait_for(lambda: reloaded(first, old), "the reload of A", 180)
+        second.reload()
+        pause(4)
 
         phase[0] = "Redis restarted from its snapshot"
         say("Redis killed and restarted from its snapshot")
@@ -309,18 +351,23 @@ def drill(args) -> dict:
         step("after the Redis restart", 3)
 
         phase[0] = "Redis hung"
-        say(f"Redis hung (SIGSTOP) for {4 * args.pace:.1f} s")
+        say("Redis hung (SIGSTOP)")
+        hung = time.monotonic()
         redis.hang()
         pause(4)
         redis.resume()
+        say(f"(Redis was hung for {time.monotonic() - hung:.1f} s)")
         step("Redis resumed", 2)
 
         phase[0] = "PostgreSQL down"
-        say(f"PostgreSQL stopped for {args.outage} s")
+        say(f"PostgreSQL stopped for at least {args.outage} s")
         # Every worker has served these pages once before the outage.
-        direct_lesson_gets(servers, 3 * args.pace)
+        direct_lesson_gets(servers, 3 * args.pace, rounds=len(LESSONS))
         postgres.stop()
-        ok, failed = direct_lesson_gets(servers, args.outage)
+        posts = tally.posts
+        ok, failed = direct_lesson_gets(servers, args.outage, rounds=len(LESSONS))
+        # Clicks sent while the database was away, each to be retried.
+        wait_for(lambda: tally.posts >= posts + args.players, "clicks while down", 120)
         postgres.start()
         report["direct lesson GETs while PostgreSQL was down"] = {
             "ok": ok,
@@ -368,6 +415,12 @@ def drill(args) -> dict:
         else:
             shutil.rmtree(tmp, ignore_errors=True)
     return report
+
+
+def reloaded(server: Gunicorn, old: set[int]) -> bool:
+    """All the server's workers are new ones: none of ``old`` is left."""
+    workers = set(worker_pids(server.process.pid))
+    return len(workers) == server.workers and not workers & old
 
 
 def proxy_checks(port: int) -> dict:
@@ -490,15 +543,17 @@ def main():
     parser.add_argument(
         "--short",
         action="store_true",
-        help="the test suite's version: drills only, shorter pauses, 4 s outage",
+        help="the test suite's version: drills only, each state held until "
+        "visitors used it, 2 s outage",
     )
     parser.add_argument("--tmp", default=None, help="folder for the servers' data")
     parser.add_argument("--keep", action="store_true", help="keep data and logs")
     args = parser.parse_args()
     args.quick = args.quick or args.short
     args.throughput = not args.quick
-    args.pace = 0.4 if args.short else 1.0
-    args.outage = 4 if args.short else 10
+    # --short holds each state only until every player clicked in it (pause).
+    args.pace = 0.1 if args.short else 1.0
+    args.outage = 2 if args.short else 10
     if args.short:
         args.players = min(args.players, 4)
     absent = missing() + ([] if args.quick or shutil.which("wrk") else ["wrk"])

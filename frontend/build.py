@@ -18,7 +18,11 @@ Node.js 20 or newer runs these steps (``node --version``); see
 docs/exercises.md, "Building the runtime".
 
 Nothing is redone when the inputs have not changed since the last build, so
-the second run costs a few milliseconds.
+the second run costs a few milliseconds. A finished build is also kept
+once per machine (``~/.cache/courseware/runtime/``, filed under the digest
+of its inputs), so a fresh clone or another worktree with the same inputs
+copies it instead of building again. ``COURSEWARE_RUNTIME_CACHE`` names
+another folder, or ``off`` to always build from nothing.
 """
 
 import hashlib
@@ -278,10 +282,81 @@ def make_snapshot(out: Path, django: Path) -> Path:
     return target
 
 
+# How many builds the machine-wide cache keeps: the newest, by last use.
+CACHE_KEEPS = 3
+
+
+def cache_folder() -> Path | None:
+    """The machine-wide folder of finished builds, or None when switched off."""
+    setting = os.environ.get("COURSEWARE_RUNTIME_CACHE", "").strip()
+    if setting.lower() in {"off", "0", "no", "false"}:
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "courseware" / "runtime"
+
+
+def is_complete(folder: Path, digest: str) -> bool:
+    """A whole build of these inputs: the stamp is written last, so it is."""
+    stamp = folder / ".inputs"
+    return (
+        stamp.exists()
+        and stamp.read_text() == digest
+        and (folder / "editor.js").exists()
+    )
+
+
+def restore(cache: Path | None, digest: str, out: Path) -> bool:
+    """Copy the cached build of ``digest`` into ``out``; False if there is none."""
+    if cache is None or not is_complete(cache / digest, digest):
+        return False
+    staging = out.with_name(out.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(cache / digest, staging)
+    # Last used, so the cache keeps it longest.
+    os.utime(cache / digest)
+    shutil.rmtree(out, ignore_errors=True)
+    staging.rename(out)
+    return True
+
+
+def keep(cache: Path | None, digest: str, out: Path) -> None:
+    """Copy a finished build into the cache. Only an optimisation: a cache
+    that cannot be written (permissions, a full disk) changes nothing."""
+    if cache is None or not is_complete(out, digest):
+        return
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        # A folder of its own, renamed into place whole: another checkout
+        # building the same inputs at the same time never sees half a copy.
+        partial = Path(tempfile.mkdtemp(prefix=".partial-", dir=cache))
+        try:
+            shutil.copytree(out, partial, dirs_exist_ok=True)
+            if not is_complete(cache / digest, digest):
+                shutil.rmtree(cache / digest, ignore_errors=True)
+                partial.rename(cache / digest)
+        finally:
+            shutil.rmtree(partial, ignore_errors=True)  # gone once renamed
+        builds = sorted(
+            (entry for entry in cache.iterdir() if not entry.name.startswith(".")),
+            key=lambda entry: entry.stat().st_mtime,
+            reverse=True,
+        )
+        for old in builds[CACHE_KEEPS:]:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as error:
+        print(f"Could not keep the runtime in {cache} ({error}); carrying on.")
+
+
 def main() -> None:
     version, pins = requirements()
     digest = inputs_digest(" ".join(pins))
-    if STAMP.exists() and STAMP.read_text() == digest and (OUT / "editor.js").exists():
+    if is_complete(OUT, digest):
+        return
+    cache = cache_folder()
+    if restore(cache, digest, OUT):
+        print(f"Copied the exercise runtime built earlier from {cache}.")
         return
     check_node()
     install_node_packages()
@@ -306,6 +381,7 @@ def main() -> None:
     shutil.rmtree(OUT, ignore_errors=True)
     staging.rename(OUT)
     print(f"Built the exercise runtime in {OUT.relative_to(ROOT)}.")
+    keep(cache, digest, OUT)
 
 
 if __name__ == "__main__":

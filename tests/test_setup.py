@@ -45,7 +45,13 @@ def test_dev_setup_builds_the_environment_from_nothing(tmp_path):
     reused = (built / ".inputs").exists()
     if reused:
         shutil.copytree(built, tmp_path / "static" / "exercises" / "build")
-    env = {**os.environ, "PYTHON": base_interpreter()}
+    env = {
+        **os.environ,
+        "PYTHON": base_interpreter(),
+        # An empty cache of built runtimes: what this machine built before
+        # must not stand in for the checkout's own build (or its absence).
+        "COURSEWARE_RUNTIME_CACHE": str(tmp_path / "runtime-cache"),
+    }
     env.pop("VIRTUAL_ENV", None)
 
     done = subprocess.run(

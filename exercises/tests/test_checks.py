@@ -82,7 +82,8 @@ def run_downloads(cases, tmp_path) -> list[list[tuple[str, str, str]]]:
         archive.extractall(tmp_path / str(index))
         folders.append(str(tmp_path / str(index) / exercise.slug))
     # One interpreter imports Django once and forks a `manage.py test` per
-    # project: a whole start-up each would make this the slowest test.
+    # project, one per CPU at a time: a whole start-up each, one after
+    # another, would make this the slowest test.
     done = subprocess.run(
         [sys.executable, str(RUNNER)],
         input=json.dumps(folders),
