@@ -25,7 +25,8 @@ from .models import Lesson
 from .stamp import course_stamp
 
 PAGE_CACHE_SECONDS = 60 * 60
-# static/js/site.js, demo-page.js and the modules they import, one per job.
+# static/js/site.js, demo-page.js, lesson-demos.js and the modules they
+# import, one per job.
 SITE_MODULES = [
     "copy",
     "demo-page",
@@ -33,6 +34,7 @@ SITE_MODULES = [
     "demos",
     "focus",
     "inspector",
+    "lesson-demos",
     "offline",
     "outline",
     "progress",

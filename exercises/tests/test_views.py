@@ -36,6 +36,12 @@ def test_the_page_works_without_javascript(client, gold):
     assert reverse("exercises:page", args=["ninja-gold-3"]) in html
 
 
+def test_the_page_loads_no_htmx_it_would_not_use(client, gold):
+    html = client.get(reverse("exercises:page", args=[gold.slug])).content.decode()
+    assert "hx-" not in html
+    assert "htmx" not in html and "demo-page.js" not in html and "demos.css" not in html
+
+
 def test_a_playground_page_has_no_download(client):
     response = client.get(reverse("exercises:page", args=["route-playground"]))
     assert response.status_code == 200

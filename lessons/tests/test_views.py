@@ -5,6 +5,7 @@ import re
 from unittest import mock
 
 import pytest
+from django.conf import settings
 
 from lessons.models import Lesson
 
@@ -100,8 +101,24 @@ def test_htmx_is_configured_safely(client, lessons):
         '"scrollIntoViewOnBoost":false',
     ]:
         assert setting in html
-    assert "htmx-2.min.js" in html
-    assert "demo-page.js" in html and "demos.css" in html
+    assert "demos.css" in html
+    # htmx comes later, when a demo is near: listed in a template, which
+    # never runs, and added by lesson-demos.js.
+    waiting = html.split("<template data-demo-scripts>", 1)[1].split("</template>")[0]
+    assert "htmx-2.min.js" in waiting and "retry.js" in waiting
+    assert "htmx-2.min.js" not in html.replace(waiting, "")
+    assert "lesson-demos.js" in html
+
+
+def test_every_page_preloads_exactly_the_modules_site_js_imports(client, lessons):
+    """The preload links save a round trip only while they match site.js."""
+    site_js = (settings.BASE_DIR / "static" / "js" / "site.js").read_text()
+    imported = set(re.findall(r'^import .* from "\./([\w-]+)\.js";$', site_js, re.M))
+    html = client.get("/").content.decode()
+    preloaded = set(
+        re.findall(r'<link rel="modulepreload" href="[^"]*/js/([\w-]+)\.js">', html)
+    )
+    assert imported and preloaded == imported
 
 
 def test_pages_load_only_the_scripts_and_styles_they_use(client, lessons):

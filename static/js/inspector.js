@@ -1,11 +1,15 @@
 // The inspector beside each demo: open where there is room for it, and
 // keep only the last few chains (each response adds one, out of band).
-export function setUpInspectors() {
+export function openInspectorsWhereThereIsRoom() {
   if (window.matchMedia("(min-width: 64rem)").matches) {
     document.querySelectorAll("details[data-inspector]").forEach((details) => {
       details.open = true;
     });
   }
+}
+
+export function setUpInspectors() {
+  openInspectorsWhereThereIsRoom();
   document.addEventListener("htmx:afterSettle", () => {
     document.querySelectorAll(".inspector-chains[data-keep]").forEach((list) => {
       const keep = parseInt(list.getAttribute("data-keep"), 10) || 5;

@@ -292,3 +292,35 @@ def test_the_speaker_view_times_each_slide_and_shows_the_class(presenter):
     expect(pending).to_have_count(2)
     expect_revealed(presenter, 1)
     speaker.close()
+
+
+def bars(browser, url, script_runs):
+    """The deck's bars on a phone, with present.js or without it."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    if not script_runs:
+        page.route(re.compile(r"/js/present(\.\w+)?\.js$"), lambda route: route.abort())
+    page.goto(url)
+    if script_runs:
+        expect(page.locator(".deck.deck-js")).to_have_count(1)
+    sizes = {
+        name: page.locator(selector).bounding_box()["height"]
+        for name, selector in [("controls", ".deck-bar"), ("follow", ".follow-bar")]
+        if page.locator(selector).count()
+    }
+    context.close()
+    return sizes
+
+
+@pytest.mark.parametrize("page_kind", ["follower", "reader's deck"])
+def test_the_bars_have_their_final_size_before_the_script_starts(
+    browser, follow_url, live_server, page_kind
+):
+    """Nothing grows or shrinks over the slide when present.js starts (layout shift)."""
+    url = (
+        follow_url
+        if page_kind == "follower"
+        else f"{live_server.url}/lessons/class-test/present/"
+    )
+    before = bars(browser, url, script_runs=False)
+    assert before == bars(browser, url, script_runs=True)

@@ -11,6 +11,7 @@ PAGES = {
     "home": "/",
     "lesson": "/lessons/sessions/",
     "sandbox": "/sandbox/session-counter/",
+    "exercise": "/exercises/ninja-gold-1/",
     "not-found": "/lessons/no-such-lesson/",
 }
 
