@@ -47,6 +47,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="courseware-sync-") as tmp:
         content = Path(tmp) / "content"
         content.mkdir()
+        # The lessons' exercise blocks name exercises under content/exercises/.
+        (content / "exercises").symlink_to(ROOT / "content" / "exercises")
         generate(content, options.lessons)
         os.environ.update(production_env(tmp, COURSEWARE_CONTENT_DIR=str(content)))
         sys.path.insert(0, str(ROOT))
