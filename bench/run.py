@@ -34,6 +34,7 @@ from pathlib import Path
 
 from cluster import Gunicorn, Nginx, missing
 from common import grow_course, manage, production_env, require_wrk, run_wrk
+from sync import measure_sync
 
 URLS = {
     "hello world (baseline)": "/bench/hello/",
@@ -61,6 +62,9 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--lessons", type=int, default=500, help="0: no growth run")
     parser.add_argument("--rounds", type=int, default=3, help="walks of each course")
+    parser.add_argument(
+        "--sync-lessons", type=int, default=500, help="0: no sync_content run"
+    )
     args = parser.parse_args()
     require_wrk()
 
@@ -88,6 +92,8 @@ def main():
             courses.append(stack.enter_context(Course(args.lessons, args)))
         walk(courses, args)
         print(f"load average {os.getloadavg()[0]:.1f}")
+    if args.sync_lessons:
+        measure_sync(args.sync_lessons)
 
 
 class Course:
