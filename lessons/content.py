@@ -11,6 +11,7 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -39,8 +40,9 @@ class LessonFile:
     order: int
     body: str
 
-    @property
+    @cached_property
     def digest(self) -> str:
+        # Kept: sync compares it with the row's two digests.
         return content_digest(self.title, self.summary, self.order, self.body)
 
 
