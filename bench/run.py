@@ -2,7 +2,8 @@
 
 Starts gunicorn with the shipped config (deploy/gunicorn.conf.py) and
 production settings on a throwaway SQLite database, drives it with wrk, and
-reports, in the same run:
+reports, in the same run (each measure in --rounds interleaved rounds, the
+median of the rounds' ratios):
 
 - through Django alone: the course home, a lesson page and a static file
   next to a hello-world Django view (goal: lesson >= 1.0x hello);
@@ -61,7 +62,9 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--lessons", type=int, default=500, help="0: no growth run")
-    parser.add_argument("--rounds", type=int, default=3, help="walks of each course")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of the URLs and of the walks"
+    )
     parser.add_argument(
         "--sync-lessons", type=int, default=500, help="0: no sync_content run"
     )
@@ -74,18 +77,27 @@ def main():
     )
     with contextlib.ExitStack() as stack:
         small = stack.enter_context(Course(13, args))
-        results = {label: wrk(small.base + path, args) for label, path in URLS.items()}
-        if "nginx" not in missing():
-            results.update(through_proxy(small, args))
-        rows = [(label, *results[label]) for label in results]
-        print_table(rows, results["hello world (baseline)"][0])
-        if "proxy: lesson page" in results:
-            ratio = (
-                results["proxy: lesson page"][0]
-                / results["proxy: static copy (nginx)"][0]
+        # Every URL once per round, the rounds back to back: each ratio is
+        # taken within one round, so a change in load between rounds
+        # moves both sides of it.
+        runs: dict[str, list[tuple]] = {}
+        for _ in range(args.rounds):
+            found = {
+                label: wrk(small.base + path, args) for label, path in URLS.items()
+            }
+            if "nginx" not in missing():
+                found.update(through_proxy(small, args))
+            for label, result in found.items():
+                runs.setdefault(label, []).append(result)
+        print_table(runs, "hello world (baseline)")
+        if "proxy: lesson page" in runs:
+            ratios = round_ratios(
+                runs, "proxy: lesson page", "proxy: static copy (nginx)"
             )
             print(
-                f"\nThrough the shipped proxy, lesson page / nginx static copy: {ratio:.2f}x"
+                "\nThrough the shipped proxy, lesson page / nginx static copy: "
+                f"{', '.join(f'{r:.2f}x' for r in ratios)}, "
+                f"median {statistics.median(ratios):.2f}x"
             )
         courses = [small]
         if args.lessons > 13:
@@ -204,16 +216,33 @@ def wrk(url: str, args):
     return run_wrk(["-t2", f"-c{args.connections}", f"-d{args.duration}s", url])
 
 
-def print_table(rows, baseline_rate):
+def round_ratios(runs: dict, label: str, baseline: str) -> list[float]:
+    return [
+        run[0] / base[0] for run, base in zip(runs[label], runs[baseline], strict=True)
+    ]
+
+
+def print_table(runs: dict, baseline: str) -> None:
+    """Medians over the rounds; "vs hello" is the median of each round's ratio."""
     print(
         f"\n| {'URL':<30} | {'req/s':>9} | {'p50 ms':>7} | {'p99 ms':>7} | {'vs hello':>8} |"
     )
     print(f"|{'-' * 32}|{'-' * 11}|{'-' * 9}|{'-' * 9}|{'-' * 10}|")
-    for label, rate, p50, p99, errors in rows:
+    for label, results in runs.items():
+        rate, p50, p99 = (
+            statistics.median(result[column] for result in results)
+            for column in range(3)
+        )
+        ratio = statistics.median(round_ratios(runs, label, baseline))
+        errors = sum(result[3] for result in results)
         note = f"  ({errors} errors)" if errors else ""
         print(
-            f"| {label:<30} | {rate:>9.0f} | {p50:>7.2f} | {p99:>7.2f} | {rate / baseline_rate:>7.2f}x |{note}"
+            f"| {label:<30} | {rate:>9.0f} | {p50:>7.2f} | {p99:>7.2f} | {ratio:>7.2f}x |{note}"
         )
+    print(
+        "lesson page / hello, round by round: "
+        + ", ".join(f"{r:.2f}x" for r in round_ratios(runs, "lesson page", baseline))
+    )
 
 
 def worker_memory(master_pid: int) -> list[float]:
