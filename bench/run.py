@@ -34,7 +34,7 @@ import urllib.request
 from pathlib import Path
 
 from cluster import Gunicorn, Nginx, missing
-from common import grow_course, manage, production_env, require_wrk, run_wrk
+from common import load_course, production_env, require_wrk, run_wrk
 from sync import measure_sync
 
 URLS = {
@@ -118,10 +118,7 @@ class Course:
     def __enter__(self) -> "Course":
         self.tmp = tempfile.TemporaryDirectory()
         env = production_env(self.tmp.name, COURSEWARE_BENCH="1")
-        manage(env, ["migrate", "-v0"], ["collectstatic", "--no-input", "-v0"])
-        manage(env, ["sync_content"])
-        if self.size > 13:
-            grow_course(env, self.size)
+        load_course(env, self.size)
         self.server = Gunicorn(
             env, workers=self.args.workers, log=subprocess.DEVNULL
         ).start()

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from common import PYTHON, ROOT, grow_course, manage, production_env
+from common import PYTHON, ROOT, load_course, production_env
 
 
 def walk(requests: int) -> None:
@@ -67,14 +67,7 @@ def main() -> None:
         envs = {}
         for size, tmp in [(0, small), (options.lessons, big)]:
             env = production_env(tmp, COURSEWARE_BENCH="1")
-            manage(
-                env,
-                ["migrate", "-v0"],
-                ["collectstatic", "--no-input", "-v0"],
-                ["sync_content"],
-            )
-            if size:
-                grow_course(env, size)
+            load_course(env, size)
             envs[size] = env
         print(f"load average {os.getloadavg()[0]:.1f}")
         times: dict[int, list[float]] = {size: [] for size in envs}
