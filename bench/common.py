@@ -138,6 +138,19 @@ def grow_course(env: dict, size: int) -> None:
     manage(env, ["shell", "-c", GROW.format(size=size)])
 
 
+def load_course(env: dict, size: int = 0) -> None:
+    """A database and static files for the course: migrate, collectstatic,
+    sync_content, and copies up to ``size`` lessons when that is more."""
+    manage(
+        env,
+        ["migrate", "-v0"],
+        ["collectstatic", "--no-input", "-v0"],
+        ["sync_content"],
+    )
+    if size > 13:
+        grow_course(env, size)
+
+
 @contextlib.contextmanager
 def gunicorn(env: dict, port: int, workers: int = 2, size: int = 0):
     """Serve the course with gunicorn on ``port`` until the block ends.
@@ -146,14 +159,7 @@ def gunicorn(env: dict, port: int, workers: int = 2, size: int = 0):
     copies up to ``size`` lessons when asked); the block starts once the
     hello view answers.
     """
-    manage(
-        env,
-        ["migrate", "-v0"],
-        ["collectstatic", "--no-input", "-v0"],
-        ["sync_content"],
-    )
-    if size:
-        grow_course(env, size)
+    load_course(env, size)
     server = start_gunicorn(env, port, workers)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/bench/hello/", timeout=120)

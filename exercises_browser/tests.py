@@ -154,6 +154,16 @@ def test_exercise_block_links_to_the_page_and_names_the_versioned_bundle():
     assert f'data-lesson-exercises="{siblings}"' in html
 
 
+def test_a_lesson_with_several_exercises_checks_their_files_once(monkeypatch):
+    """Each lookup checks every exercise file for edits; one render, once."""
+    from exercises.tests.test_registry import count_signatures
+    from lessons.rendering.api import convert
+
+    checked = count_signatures(monkeypatch)
+    convert("/// exercise | ninja-gold-1\n///\n\n/// exercise | ninja-gold-2\n///\n")
+    assert len(checked) == 1
+
+
 def test_unknown_exercise_is_an_authoring_error():
     with pytest.raises(AuthoringError, match="no-such-exercise"):
         render("/// exercise | no-such-exercise\n///\n")

@@ -5,6 +5,7 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 from django.db import OperationalError
+from django.test import override_settings
 
 from courseware.pagecache import Page, PageStore
 from lessons import stamp, views
@@ -42,6 +43,19 @@ def test_second_request_is_answered_without_the_view(client, lesson, rendered):
     # The kept answer carries every header the other middleware added.
     for header in ("Content-Security-Policy", "X-Frame-Options", "ETag", "Vary"):
         assert second.get(header) == first.get(header)
+
+
+def test_without_redis_a_page_is_kept_once_per_worker(client, lesson):
+    """The page cache holds it; a copy in the process' own cache would double it."""
+    client.get("/lessons/kept/")
+    assert cache.get(f"lessons:page:lesson:kept:{stamp.course_stamp()}") is None
+
+
+def test_a_shared_cache_keeps_a_page_for_every_worker(client, lesson, tmp_path):
+    shared = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache"}
+    with override_settings(CACHES={"default": {**shared, "LOCATION": str(tmp_path)}}):
+        client.get("/lessons/kept/")
+        assert "Kept" in cache.get(f"lessons:page:lesson:kept:{stamp.course_stamp()}")
 
 
 def test_pages_are_revalidated_every_time_never_kept_for_a_minute(client, lesson):

@@ -252,3 +252,35 @@ def test_every_exercise_belongs_to_a_lesson_of_the_course():
         assert exercise.lesson in lessons, (
             f"{exercise.slug} names the lesson {exercise.lesson!r}, which content/ does not have"
         )
+
+
+def count_signatures(monkeypatch) -> list[Path]:
+    """Record each time the exercise files are checked for edits."""
+    checked = []
+    real = registry._signature
+    monkeypatch.setattr(
+        registry, "_signature", lambda root: checked.append(root) or real(root)
+    )
+    return checked
+
+
+def test_inside_looked_at_once_the_files_are_checked_once(content, monkeypatch):
+    write(content, "shop-1", good())
+    checked = count_signatures(monkeypatch)
+    with registry.looked_at_once():
+        registry.get("shop-1")
+        registry.for_lesson("routes")
+        registry.get("shop-1")
+    assert len(checked) == 1
+    registry.get("shop-1")
+    registry.get("shop-1")
+    assert len(checked) == 3
+
+
+def test_an_edit_made_inside_looked_at_once_is_seen_after_it(content):
+    folder = write(content, "shop-1", good())
+    with registry.looked_at_once():
+        registry.get("shop-1")
+        (folder / "task.md").write_text("A new task, longer.", encoding="utf-8")
+        assert registry.get("shop-1").task == "Make the page answer."
+    assert registry.get("shop-1").task == "A new task, longer."

@@ -135,6 +135,12 @@ def test_an_authoring_error_fails_the_command_and_stores_nothing(content):
     [
         ("06-x.md", "no front matter", "must start with front matter"),
         ("06-x.md", "---\ntitle: [unclosed\n---\nx", "not valid YAML"),
+        # Only plain data: a tag that would build a Python object is refused.
+        (
+            "06-x.md",
+            "---\ntitle: !!python/object/apply:os.getcwd []\nsummary: s\norder: 1\n---\nx",
+            "not valid YAML",
+        ),
         ("06-x.md", "---\nsummary: s\norder: 1\n---\nx", "needs a title"),
         ("06-x.md", "---\ntitle: t\norder: 1\n---\nx", "needs a summary"),
         ("06-x.md", "---\ntitle: t\nsummary: s\norder: first\n---\nx", "needs order"),
