@@ -219,8 +219,13 @@ def direct_lesson_gets(servers, seconds: float, rounds: int = 1) -> tuple[int, l
                 "GET",
                 path,
                 # As every browser asks (and nginx passes on): the copy
-                # each worker keeps, and warms up, is the gzipped one.
+                # each worker keeps, and warms up, is the gzipped one. The
+                # site's own name (the first of ALLOWED_HOSTS, as browsers
+                # send it in production), which each worker warmed these
+                # pages up with (courseware/warmup.py), not this port: a
+                # page is kept per Host, and whichever worker answers has it.
                 headers={
+                    "Host": "127.0.0.1",
                     "HX-Request": "false",
                     "X-Forwarded-Proto": "https",
                     "Accept-Encoding": "gzip",
