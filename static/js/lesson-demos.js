@@ -50,12 +50,12 @@ function say(state) {
   document.documentElement.dataset.demoScripts = state;
 }
 
-// Called once: the observer below stops watching as it calls this.
+let started = null;
 function loadDemos() {
   say("loading");
   // demo-page.js first: its listeners (CSRF header, one request at a time,
   // focus) must be in place before htmx sends a demo's first request.
-  import("./demo-page.js")
+  started ||= import("./demo-page.js")
     .then(pageLoaded)
     .then(() => addScripts(scripts))
     .then(
@@ -65,6 +65,7 @@ function loadDemos() {
       // connection.
       () => say("failed")
     );
+  return started;
 }
 
 if (stages.length && scripts) {
