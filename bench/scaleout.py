@@ -348,8 +348,13 @@ def drill(args) -> dict:
         # B reloads only once A's new workers have taken over, as a rollout
         # does: on a loaded machine a fixed pause let the two overlap.
         wait_for(lambda: reloaded(first, old), "the reload of A", 180)
+        old = set(worker_pids(second.process.pid))
         second.reload()
         pause(4)
+        # And the rollout is over only when B's new workers have taken over:
+        # on a loaded machine their warm-up took 20 s, long enough to run
+        # into the Redis and PostgreSQL faults below, two faults at once.
+        wait_for(lambda: reloaded(second, old), "the reload of B", 180)
 
         phase[0] = "Redis restarted from its snapshot"
         say("Redis killed and restarted from its snapshot")

@@ -12,7 +12,12 @@ set-up, other worker processes catch up within ``STAMP_SECONDS``.
 The database can be away for a while (a failover, a restart): then the last
 stamp this process saw stays in force, so every page cached under it keeps
 being served instead of failing, and the database is asked again after
-``STAMP_SECONDS``.
+``STAMP_SECONDS``. A worker that starts during the outage (a reload, a
+crashed worker replaced) has seen no stamp yet: it takes the last one any
+server read, kept in the shared cache without expiry, and serves the pages
+the shared cache holds under it. That copy can be older than the database
+(Redis restarted from a snapshot), so it is only ever used while the
+database cannot answer.
 """
 
 import logging
@@ -26,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 STAMP_SECONDS = 2
 STAMP_KEY = "lessons:course-stamp"
+# The last stamp any server read from the database; no expiry.
+LAST_KNOWN_KEY = "lessons:course-stamp:last-known"
 
 # The last stamp read from the database by this process.
 _last_known: str | None = None
@@ -42,13 +49,16 @@ def course_stamp() -> str:
     try:
         found = Lesson.objects.aggregate(latest=Max("updated_at"), count=Count("pk"))
     except DatabaseError:
-        if _last_known is None:
+        stamp = _last_known or cache.get(LAST_KNOWN_KEY)
+        if stamp is None:
             raise
-        logger.warning("Database unavailable; serving pages cached at %s", _last_known)
-        stamp = _last_known
+        logger.warning("Database unavailable; serving pages cached at %s", stamp)
     else:
         latest = found["latest"].timestamp() if found["latest"] else 0
         stamp = f"{latest:.6f}-{found['count']}"
+        # Written on every read, not only on a change: Redis restarted from
+        # a snapshot may have lost it, or hold an older one.
+        cache.set(LAST_KNOWN_KEY, stamp, None)
     cache.set(STAMP_KEY, stamp, STAMP_SECONDS)
     _last_known = stamp
     return stamp

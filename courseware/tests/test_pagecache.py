@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 from django.db import OperationalError
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from courseware.pagecache import Page, PageStore
 from lessons import stamp, views
@@ -116,6 +116,27 @@ def test_cached_pages_are_served_while_the_database_is_away(client, lesson):
         Lesson.objects, "aggregate", side_effect=OperationalError("server closed")
     ):
         during = client.get("/lessons/kept/")
+    assert during.status_code == 200
+    assert during.content == first.content
+
+
+def test_a_worker_started_during_an_outage_serves_the_shared_cache(
+    client, lesson, tmp_path, monkeypatch
+):
+    """A reload or a replaced worker while the database is away: no 503."""
+    shared = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache"}
+    with override_settings(CACHES={"default": {**shared, "LOCATION": str(tmp_path)}}):
+        first = client.get("/lessons/kept/")
+        # A new worker: its own memory holds no page and no stamp yet, and
+        # the short-lived shared stamp has expired.
+        monkeypatch.setattr(stamp, "_last_known", None)
+        cache.delete(stamp.STAMP_KEY)
+        away = OperationalError("connection refused")
+        with mock.patch(
+            "django.db.backends.base.base.BaseDatabaseWrapper.cursor",
+            side_effect=away,
+        ):
+            during = Client().get("/lessons/kept/")
     assert during.status_code == 200
     assert during.content == first.content
 
