@@ -13,12 +13,9 @@ import { keepFocusInDemos } from "./focus.js";
 import { setUpInspectors } from "./inspector.js";
 
 keepDemoErrorsInTheirBox();
-// The order of these three matters: each leaves alone a request that an
-// earlier one held back (event.defaultPrevented), and a held request is
-// sent later without passing the later ones again. So a click the replay
-// queue holds is not counted by the limit, and a demo load the limit holds
-// is not also held by the first-visit CSRF wait, which would send all it
-// held at once when the first answer came.
+// The order of these two matters: the limit leaves alone a click that the
+// replay queue holds (event.defaultPrevented), so it is counted once, when
+// the replay queue sends it.
 replayQueuedClicks();
 keepToTheServersLimit();
 sendCsrfHeader();
