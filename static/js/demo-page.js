@@ -1,7 +1,7 @@
 // What a page with a demo adds to site.js, loaded next to htmx and only
 // where a demo runs (templates/base.html, the "htmx" block): the CSRF
 // header, the click-replay queue, one demo request at a time, focus
-// after swaps and the inspector.
+// and clicks kept across swaps, and the inspector.
 import { sendCsrfHeader } from "./csrf.js";
 import {
   keepDemoErrorsInTheirBox,
@@ -9,7 +9,7 @@ import {
   replayQueuedClicks,
   sayDemosNeedAConnection,
 } from "./demos.js";
-import { keepFocusInDemos } from "./focus.js";
+import { keepFocusInDemos, keepPressesAcrossSwaps } from "./focus.js";
 import { setUpInspectors } from "./inspector.js";
 
 keepDemoErrorsInTheirBox();
@@ -20,5 +20,6 @@ replayQueuedClicks();
 keepToTheServersLimit();
 sendCsrfHeader();
 keepFocusInDemos();
+keepPressesAcrossSwaps();
 setUpInspectors();
 sayDemosNeedAConnection();

@@ -309,3 +309,45 @@ def test_clicks_made_while_another_demo_loads_all_count(page, gold_then_ninjas):
     # And the demo goes on as usual afterwards.
     farm.click()
     expect(stage.locator(".gold-moves")).to_have_text("4")
+
+
+def centre(locator):
+    box = locator.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def swap_the_board(stage):
+    """Another answer replaces the board, as one arriving mid-click would."""
+    stage.evaluate(
+        """stage => new Promise((done) => {
+        stage.addEventListener("htmx:afterSettle", () => done(), { once: true });
+        htmx.ajax("GET", "/sandbox/ninja-gold/", { source: stage, target: stage, swap: "innerHTML" });
+        })"""
+    )
+
+
+def test_a_click_pressed_as_the_board_changes_still_counts(page, lesson):
+    """An answer swaps the board between the press and the release of a
+    click: the browser would drop it, as the pressed button has gone, but
+    the release lands on the same button in the new board (focus.js)."""
+    page.goto(lesson)
+    stage = gold_stage(page)
+    farm = stage.get_by_role("button", name="Go to the farm")
+    pressed = farm.element_handle()
+    page.mouse.move(*centre(farm))
+    page.mouse.down()
+    swap_the_board(stage)
+    assert not pressed.evaluate("button => button.isConnected")
+    page.mouse.up()
+    expect(stage.locator(".gold-moves")).to_have_text("1")
+    expect(stage.locator(".gold-log")).to_contain_text("farm")
+
+    # Released on another button, it is no click, as anywhere else.
+    page.mouse.move(*centre(farm))
+    page.mouse.down()
+    swap_the_board(stage)
+    page.mouse.move(*centre(stage.get_by_role("button", name="Go to the cave")))
+    page.mouse.up()
+    farm.click()
+    expect(stage.locator(".gold-moves")).to_have_text("2")
+    expect(stage.locator(".gold-log")).not_to_contain_text("cave")
