@@ -11,7 +11,7 @@ from courseware.sessions import SessionStore
 from lessons.models import Lesson
 from sandbox_apps import session_lock
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, hold_requests
 
 BAD_GATEWAY = "<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>"
 
@@ -271,38 +271,15 @@ def test_clicks_made_while_another_demo_loads_all_count(page, gold_then_ninjas):
     """Clicks in one demo wait while another demo's load is on its way, and
     the first click's answer replaces the form the others came from: each
     is still sent, in order, once the load has come back (demos.js)."""
-    # The Disappearing Ninjas load is held in the page until the test lets
-    # it go: a slow server, without any timing.
-    page.add_init_script(
-        """
-        window.heldLoads = [];
-        const open = XMLHttpRequest.prototype.open;
-        const send = XMLHttpRequest.prototype.send;
-        XMLHttpRequest.prototype.open = function (method, url, ...rest) {
-          this.demoUrl = String(url);
-          return open.call(this, method, url, ...rest);
-        };
-        XMLHttpRequest.prototype.send = function (body) {
-          if (this.demoUrl.endsWith("/sandbox/disappearing-ninjas/") && !window.loadsLetGo) {
-            window.heldLoads.push(() => send.call(this, body));
-            return;
-          }
-          return send.call(this, body);
-        };
-        window.letTheLoadsGo = () => {
-          window.loadsLetGo = true;
-          window.heldLoads.splice(0).forEach((go) => go());
-        };
-        """
-    )
+    hold_requests(page, "/sandbox/disappearing-ninjas/")
     page.set_viewport_size({"width": 1280, "height": 4000})
     page.goto(gold_then_ninjas)
     stage = gold_stage(page)
-    page.wait_for_function("window.heldLoads.length === 1")
+    expect(page.locator("html")).to_have_attribute("data-held", "1")
     farm = stage.get_by_role("button", name="Go to the farm")
     for _ in range(3):
         farm.click()
-    page.evaluate("window.letTheLoadsGo()")
+    page.evaluate("window.letTheHeldGo()")
     ninjas = page.locator('.demo-stage[data-demo="disappearing-ninjas"]')
     expect(ninjas.get_by_role("heading", name="No ninjas here")).to_be_visible()
     expect(stage.locator(".gold-moves")).to_have_text("3")
