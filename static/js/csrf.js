@@ -10,30 +10,15 @@ export function csrfToken() {
   return cookie("csrftoken");
 }
 
+// A first visit has no token cookie yet, and two answers sent without one
+// would each set a different token, so the forms of all but the last demo
+// would be refused. That cannot happen: demos.js sends one demo request at
+// a time, so each one carries the cookie the answer before it set.
 export function sendCsrfHeader() {
   document.addEventListener("htmx:configRequest", (event) => {
     const token = cookie("csrftoken");
     if (token) {
       event.detail.headers["X-CSRFToken"] = token;
     }
-  });
-
-  // A first visit has no token cookie yet. If two demos load at once, each
-  // answer sets a different token and the forms of all but the last one are
-  // refused when used. So, until the cookie exists, only one demo request
-  // goes out; the others wait for its answer (and its cookie).
-  let first = null;
-  document.addEventListener("htmx:confirm", (event) => {
-    if (event.defaultPrevented || cookie("csrftoken")) {
-      return;
-    }
-    if (!first) {
-      first = new Promise((done) =>
-        document.addEventListener("htmx:afterRequest", done, { once: true })
-      );
-      return;
-    }
-    event.preventDefault();
-    first.then(() => event.detail.issueRequest(true));
   });
 }

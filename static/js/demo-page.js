@@ -1,7 +1,7 @@
 // What a page with a demo adds to site.js, loaded next to htmx and only
 // where a demo runs (templates/base.html, the "htmx" block): the CSRF
 // header, the click-replay queue, one demo request at a time, focus
-// after swaps and the inspector.
+// and clicks kept across swaps, and the inspector.
 import { sendCsrfHeader } from "./csrf.js";
 import {
   keepDemoErrorsInTheirBox,
@@ -9,19 +9,17 @@ import {
   replayQueuedClicks,
   sayDemosNeedAConnection,
 } from "./demos.js";
-import { keepFocusInDemos } from "./focus.js";
+import { keepFocusInDemos, keepPressesAcrossSwaps } from "./focus.js";
 import { setUpInspectors } from "./inspector.js";
 
 keepDemoErrorsInTheirBox();
-// The order of these three matters: each leaves alone a request that an
-// earlier one held back (event.defaultPrevented), and a held request is
-// sent later without passing the later ones again. So a click the replay
-// queue holds is not counted by the limit, and a demo load the limit holds
-// is not also held by the first-visit CSRF wait, which would send all it
-// held at once when the first answer came.
+// The order of these two matters: the limit leaves alone a click that the
+// replay queue holds (event.defaultPrevented), so it is counted once, when
+// the replay queue sends it.
 replayQueuedClicks();
 keepToTheServersLimit();
 sendCsrfHeader();
 keepFocusInDemos();
+keepPressesAcrossSwaps();
 setUpInspectors();
 sayDemosNeedAConnection();

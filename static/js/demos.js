@@ -44,6 +44,31 @@ function tooManyAtOnce(xhr) {
   return !fromTheSite || xhr.getResponseHeader("X-Session-Busy") === "1";
 }
 
+// A request as the reader made it: the form's values at that moment (with
+// the button pressed), so it can still be sent after a later answer has
+// replaced the form. A link or a demo's load has all it sends in its path.
+function asMade(detail) {
+  const elt = detail.elt;
+  const values = {};
+  if (elt.tagName === "FORM") {
+    const trigger = detail.triggeringEvent;
+    new FormData(elt, (trigger && trigger.submitter) || undefined).forEach((value, name) => {
+      values[name] = name in values ? [].concat(values[name], value) : value;
+    });
+  }
+  return { stage: stageOf(elt), verb: detail.verb, path: detail.path, values };
+}
+
+// Sent as if from the stage itself, which an answer never replaces.
+function sendFromTheStage(request) {
+  window.htmx.ajax(request.verb.toUpperCase(), request.path, {
+    source: request.stage,
+    target: request.stage,
+    swap: "innerHTML",
+    values: request.values,
+  });
+}
+
 // Rapid clicks in a demo. The stage serializes requests (hx-sync queue
 // all), but htmx drops a queued request whose form was replaced by the
 // previous answer, so fast clicks would vanish. Instead, a click made
@@ -57,14 +82,6 @@ export function replayQueuedClicks() {
     }
     return pending.get(stage);
   };
-  const valuesOf = (form, submitter) => {
-    const values = {};
-    new FormData(form, submitter || undefined).forEach((value, name) => {
-      values[name] = name in values ? [].concat(values[name], value) : value;
-    });
-    return values;
-  };
-
   document.addEventListener("htmx:confirm", (event) => {
     const form = event.detail.elt;
     const stage = stageOf(form);
@@ -72,12 +89,7 @@ export function replayQueuedClicks() {
       return;
     }
     event.preventDefault();
-    const trigger = event.detail.triggeringEvent;
-    queueOf(stage).queue.push({
-      verb: event.detail.verb,
-      path: event.detail.path,
-      values: valuesOf(form, trigger && trigger.submitter),
-    });
+    queueOf(stage).queue.push(asMade(event.detail));
   });
   document.addEventListener("htmx:beforeRequest", (event) => {
     const stage = stageOf(event.detail.elt);
@@ -94,12 +106,7 @@ export function replayQueuedClicks() {
     state.busy = false;
     const next = state.queue.shift();
     if (next) {
-      window.htmx.ajax(next.verb.toUpperCase(), next.path, {
-        source: stage,
-        target: stage,
-        swap: "innerHTML",
-        values: next.values,
-      });
+      sendFromTheStage(next);
     }
   });
 }
@@ -157,9 +164,31 @@ export function keepToTheServersLimit() {
     }
     if (inFlight >= DEMO_REQUESTS_AT_ONCE) {
       event.preventDefault();
-      waiting.push(event.detail.issueRequest);
+      waiting.push({
+        ...asMade(event.detail),
+        elt: event.detail.elt,
+        issue: event.detail.issueRequest,
+      });
     }
   });
+  // While a request waits here, the answer before it may replace the form
+  // or link it came from (fast clicks in one demo, or a click while another
+  // demo loads). htmx silently drops a request whose element has left the
+  // page, so such a request is sent from its stage with the values it was
+  // made with. And if a request still does not go out, the next one must:
+  // only a request that went out ends in a loadend that sends another, so
+  // one that never went would leave the rest waiting forever.
+  const sendWhatWaits = () => {
+    while (inFlight < DEMO_REQUESTS_AT_ONCE && waiting.length) {
+      const next = waiting.shift();
+      if (next.elt.isConnected) {
+        // true: it was confirmed once already.
+        next.issue(true);
+      } else {
+        sendFromTheStage(next);
+      }
+    }
+  };
   document.addEventListener("htmx:beforeSend", (event) => {
     if (!stageOf(event.detail.elt)) {
       return;
@@ -169,11 +198,7 @@ export function keepToTheServersLimit() {
     // error, abort, timeout), and after htmx has swapped the answer in.
     event.detail.xhr.addEventListener("loadend", () => {
       inFlight -= 1;
-      const next = waiting.shift();
-      if (next) {
-        // true: it was confirmed once already.
-        next(true);
-      }
+      sendWhatWaits();
     });
   });
 }

@@ -109,3 +109,41 @@ export function keepFocusInDemos() {
     }
   });
 }
+
+// A click is a press and a release on the same element. If an answer
+// swaps the demo in between (a reader clicking fast, or pressing just as
+// the board changes), the pressed button has left the page and the browser
+// drops the click without a word. When the release lands on the same
+// control in the new HTML, it is the click the reader made: send it.
+export function keepPressesAcrossSwaps() {
+  const controls = "button, input[type='submit'], a[href]";
+  let pressed = null;
+  document.addEventListener(
+    "pointerdown",
+    (event) => {
+      const control = event.target.closest ? event.target.closest(controls) : null;
+      const stage = stageOf(control);
+      pressed = stage && event.button === 0 ? { control, stage, wanted: signature(control) } : null;
+    },
+    true
+  );
+  document.addEventListener(
+    "pointerup",
+    (event) => {
+      const was = pressed;
+      pressed = null;
+      // Still on the page: the browser makes the click itself.
+      if (!was || was.control.isConnected || event.button !== 0) {
+        return;
+      }
+      // Where the pointer is now: a touch's events stay with the element
+      // first touched, which is gone.
+      const under = document.elementFromPoint(event.clientX, event.clientY);
+      const released = under ? under.closest(controls) : null;
+      if (released && released === sameControl(was.stage, was.wanted)) {
+        released.click();
+      }
+    },
+    true
+  );
+}

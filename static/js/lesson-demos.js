@@ -50,6 +50,33 @@ function say(state) {
   document.documentElement.dataset.demoScripts = state;
 }
 
+// htmx's own trigger, "revealed", looks for demos in the window only when
+// the window scrolls. A reader scrolled to a demo, then the demo above it
+// loaded and grew, pushing it below the window before htmx looked: it never
+// loaded. An IntersectionObserver is told of every change of layout, and
+// with a screen of margin, as for the scripts, a demo loads before the
+// reader reaches it, so it also grows out of their sight.
+function loadEachDemoWhenNear() {
+  const near = new IntersectionObserver(
+    (entries) => {
+      for (const { target, isIntersecting } of entries) {
+        if (!isIntersecting) {
+          continue;
+        }
+        near.unobserve(target);
+        // htmx marks a demo it has revealed: never load one twice (the
+        // session counter counts every load).
+        if (!target.hasAttribute("data-hx-revealed")) {
+          target.setAttribute("data-hx-revealed", "true");
+          window.htmx.trigger(target, "revealed");
+        }
+      }
+    },
+    { rootMargin: "100% 0px" }
+  );
+  stages.forEach((stage) => near.observe(stage));
+}
+
 let started = null;
 function loadDemos() {
   say("loading");
@@ -59,7 +86,10 @@ function loadDemos() {
     .then(pageLoaded)
     .then(() => addScripts(scripts))
     .then(
-      () => say("loaded"),
+      () => {
+        say("loaded");
+        loadEachDemoWhenNear();
+      },
       // Offline, say: each demo stays its link, which still works, and
       // demo-page.js (kept by the offline cache) says demos need a
       // connection.

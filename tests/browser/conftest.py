@@ -4,6 +4,7 @@ They use Debian's Chromium (or COURSEWARE_CHROMIUM) through executable_path,
 so no browser is downloaded; ``./dev test`` installs the package if needed.
 """
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -99,3 +100,34 @@ def screenshot(page, name):
     """Keep a picture of what the test saw, to look at by eye (screenshots/)."""
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+HOLD_REQUESTS = """
+window.held = [];
+const open = XMLHttpRequest.prototype.open;
+const send = XMLHttpRequest.prototype.send;
+XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+  this.heldUrl = String(url);
+  return open.call(this, method, url, ...rest);
+};
+XMLHttpRequest.prototype.send = function (body) {
+  if (this.heldUrl.endsWith(path) && !window.heldLetGo) {
+    window.held.push(() => send.call(this, body));
+    document.documentElement.dataset.held = window.held.length;
+    return;
+  }
+  return send.call(this, body);
+};
+window.letTheHeldGo = () => {
+  window.heldLetGo = true;
+  window.held.splice(0).forEach((go) => go());
+};
+"""
+
+
+def hold_requests(page, path):
+    """From the next page on, requests whose address ends with ``path`` wait
+    in the page until ``window.letTheHeldGo()``: a slow server, without any
+    timing. <html data-held> says how many wait (a page with a Content
+    Security Policy cannot run page.wait_for_function's polling)."""
+    page.add_init_script("(path => {" + HOLD_REQUESTS + "})(" + json.dumps(path) + ")")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, hold_requests
 
 # Enough text to put the demo several phone screens below the top.
 LONG_TEXT = "\n\n".join(
@@ -110,3 +110,31 @@ def test_demos_near_a_page_still_loading_start_once_it_has_loaded(page, site):
     held[0].fulfill(path=SVG, content_type="image/svg+xml")
     stage = page.locator(".demo-stage[data-demo='session-counter']")
     expect(stage.locator(".counter-number")).to_have_text("1")
+
+
+def test_a_demo_a_little_below_the_window_loads_without_a_scroll(page, site):
+    """CI saw a reader scroll to a demo, then the demo above it load and
+    grow, pushing it below the window before htmx looked (htmx's "revealed"
+    looks again only on a scroll): it never loaded. Demos within a screen of
+    the window load, wherever the layout moves them."""
+    hold_requests(page, "/sandbox/ninja-gold/")
+    between = "\n\n".join(f"Paragraph {n} between the demos." for n in range(12))
+    page.goto(
+        lesson_url(
+            site,
+            "below-the-window",
+            f"/// demo | ninja-gold\n///\n\n{between}\n\n/// demo | disappearing-ninjas\n///\n",
+        )
+    )
+    # The first demo's load is on its way (and held), the second one is
+    # below the window, within a screen of it, and nobody scrolls.
+    expect(page.locator("html")).to_have_attribute("data-held", "1")
+    ninjas = page.locator(".demo-stage[data-demo='disappearing-ninjas']")
+    height = page.viewport_size["height"]
+    assert height < ninjas.bounding_box()["y"] < 2 * height
+    page.evaluate("window.letTheHeldGo()")
+    expect(
+        page.locator(".demo-stage[data-demo='ninja-gold'] #ninja-gold")
+    ).to_be_visible()
+    expect(ninjas.locator("#disappearing-ninjas")).to_be_visible()
+    assert page.evaluate("window.scrollY") == 0

@@ -11,7 +11,7 @@ from courseware.sessions import SessionStore
 from lessons.models import Lesson
 from sandbox_apps import session_lock
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, hold_requests
 
 BAD_GATEWAY = "<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>"
 
@@ -249,3 +249,82 @@ def test_a_first_load_refused_as_busy_loads_by_itself(page, lesson, settings):
     stage = gold_stage(page)
     expect(stage.locator(".gold-moves")).to_have_text("1")
     expect(stage.get_by_role("alert")).to_have_count(0)
+
+
+@pytest.fixture
+def gold_then_ninjas(site):
+    Lesson.objects.create(
+        slug="gold-then-ninjas",
+        title="Gold then ninjas",
+        summary="A lesson whose second demo loads while the first is played.",
+        order=997,
+        body=(
+            "## Play\n\n"
+            "/// demo | ninja-gold\n///\n\n"
+            "/// demo | disappearing-ninjas\n///\n"
+        ),
+    )
+    return site + "/lessons/gold-then-ninjas/"
+
+
+def test_clicks_made_while_another_demo_loads_all_count(page, gold_then_ninjas):
+    """Clicks in one demo wait while another demo's load is on its way, and
+    the first click's answer replaces the form the others came from: each
+    is still sent, in order, once the load has come back (demos.js)."""
+    hold_requests(page, "/sandbox/disappearing-ninjas/")
+    page.set_viewport_size({"width": 1280, "height": 4000})
+    page.goto(gold_then_ninjas)
+    stage = gold_stage(page)
+    expect(page.locator("html")).to_have_attribute("data-held", "1")
+    farm = stage.get_by_role("button", name="Go to the farm")
+    for _ in range(3):
+        farm.click()
+    page.evaluate("window.letTheHeldGo()")
+    ninjas = page.locator('.demo-stage[data-demo="disappearing-ninjas"]')
+    expect(ninjas.get_by_role("heading", name="No ninjas here")).to_be_visible()
+    expect(stage.locator(".gold-moves")).to_have_text("3")
+    # And the demo goes on as usual afterwards.
+    farm.click()
+    expect(stage.locator(".gold-moves")).to_have_text("4")
+
+
+def centre(locator):
+    box = locator.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def swap_the_board(stage):
+    """Another answer replaces the board, as one arriving mid-click would."""
+    stage.evaluate(
+        """stage => new Promise((done) => {
+        stage.addEventListener("htmx:afterSettle", () => done(), { once: true });
+        htmx.ajax("GET", "/sandbox/ninja-gold/", { source: stage, target: stage, swap: "innerHTML" });
+        })"""
+    )
+
+
+def test_a_click_pressed_as_the_board_changes_still_counts(page, lesson):
+    """An answer swaps the board between the press and the release of a
+    click: the browser would drop it, as the pressed button has gone, but
+    the release lands on the same button in the new board (focus.js)."""
+    page.goto(lesson)
+    stage = gold_stage(page)
+    farm = stage.get_by_role("button", name="Go to the farm")
+    pressed = farm.element_handle()
+    page.mouse.move(*centre(farm))
+    page.mouse.down()
+    swap_the_board(stage)
+    assert not pressed.evaluate("button => button.isConnected")
+    page.mouse.up()
+    expect(stage.locator(".gold-moves")).to_have_text("1")
+    expect(stage.locator(".gold-log")).to_contain_text("farm")
+
+    # Released on another button, it is no click, as anywhere else.
+    page.mouse.move(*centre(farm))
+    page.mouse.down()
+    swap_the_board(stage)
+    page.mouse.move(*centre(stage.get_by_role("button", name="Go to the cave")))
+    page.mouse.up()
+    farm.click()
+    expect(stage.locator(".gold-moves")).to_have_text("2")
+    expect(stage.locator(".gold-log")).not_to_contain_text("cave")
