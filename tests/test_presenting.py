@@ -269,8 +269,8 @@ def test_follower_page_shows_slides_and_polls_without_notes(client, presentation
     assert response.status_code == 200
     assert 'id="slide-3"' in html
     assert "SECRET-NOTE" not in html
-    assert f'hx-get="/f/{presentation.code}/state/"' in html
-    assert 'hx-trigger="every 1s"' in html
+    # static/js/present.js polls it every second.
+    assert f'data-state-url="/f/{presentation.code}/state/"' in html
 
 
 def test_follower_page_for_an_unknown_code_is_404(client, db):
