@@ -52,6 +52,8 @@ def present(request, slug):
         "role": "presenter",
         **panel_context(request, lesson, presentation),
     }
+    # Back on the page of a running session, the deck opens where the class is.
+    context["first_slide"] = context.get("live_slide", 1)
     return render(request, "lessons/present/present.html", context)
 
 
@@ -198,6 +200,8 @@ def follow(request, code):
         **state_context(presentation, lesson),
         **polls.student_context(request, presentation),
     }
+    # A student's page opens on the class's slide; after the end, on the first.
+    context["first_slide"] = context["slide"] if context["live"] else 1
     return render(request, "lessons/present/follow.html", context)
 
 

@@ -269,8 +269,32 @@ def test_follower_page_shows_slides_and_polls_without_notes(client, presentation
     assert response.status_code == 200
     assert 'id="slide-3"' in html
     assert "SECRET-NOTE" not in html
-    assert f'hx-get="/f/{presentation.code}/state/"' in html
-    assert 'hx-trigger="every 1s"' in html
+    # static/js/present.js polls it every second.
+    assert f'data-state-url="/f/{presentation.code}/state/"' in html
+
+
+def test_the_deck_marks_the_slide_it_opens_on(client, presentation, staff):
+    """The one slide laid out before present.js starts (css/present.css)."""
+    presentation.move_to(2)
+
+    def marked(html):
+        return [
+            line.split('id="')[1].split('"')[0]
+            for line in html.splitlines()
+            if "data-deck-start" in line and 'class="slide' in line
+        ]
+
+    follower = client.get(f"/f/{presentation.code}/").content.decode()
+    assert marked(follower) == ["slide-2"]
+    visitor = client.get("/lessons/deck-test/present/").content.decode()
+    assert marked(visitor) == ["slide-1"]
+    client.force_login(staff)
+    own_session = client.get("/lessons/deck-test/present/").content.decode()
+    assert marked(own_session) == ["slide-2"]
+    presentation.end()
+    client.logout()
+    ended = client.get(f"/f/{presentation.code}/").content.decode()
+    assert marked(ended) == ["slide-1"]
 
 
 def test_follower_page_for_an_unknown_code_is_404(client, db):

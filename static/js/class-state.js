@@ -1,4 +1,5 @@
-// Where the class is, read from the server: for the presenter's own pages.
+// Where the class is, read from the server: for the presenter's own pages
+// and the students' pages.
 //
 // The projector and a remote (the speaker view on the instructor's phone)
 // both move the class through the server (lessons.presenter.move). Each
@@ -25,43 +26,64 @@ export function parseState(html) {
   };
 }
 
-// Polls `url` every second and calls onState(state) when the class's
-// state changed on the server. busy() says this page has a move of its
-// own on the way: an answer then may predate it, so it is ignored, and so
-// is one whose request started before that move (moved() is called when a
-// move starts). Returns {moved, stop}.
-export function watchClass(url, onState, busy) {
-  let etag = null;
+// Asks `url` for the class's state every second and calls
+// onAnswer(html, asked) with each new state's fragment; `asked` is what
+// options.asking() returned when that request started. If onAnswer returns
+// false, the answer was not used, and the next request asks for the state
+// in full again. The server ends the polling with a 286 (the session
+// ended); an error or no answer only skips a second.
+//
+// The requests go at low priority: a demo's or a click's request goes
+// first, and a page that polls still counts as settled to a tool that
+// waits for the important requests to finish (Lighthouse).
+//
+// options: etag (the state the page came with: the first request then
+// waits a second), headers() (sent with each request), whileHidden (ask
+// while the page is in a background tab too), asking().
+export function pollState(url, onAnswer, options = {}) {
+  let etag = options.etag || null;
   let asking = false;
-  let epoch = 0;
+  let stopped = false;
   const timer = setInterval(ask, 1000);
 
+  function stop() {
+    stopped = true;
+    clearInterval(timer);
+  }
+
   function ask() {
-    if (asking || document.hidden) {
+    if (asking || stopped || (document.hidden && !options.whileHidden)) {
       return;
     }
     asking = true;
-    const started = epoch;
-    const headers = etag ? { "If-None-Match": etag } : {};
-    fetch(url, { credentials: "same-origin", cache: "no-store", headers: headers })
+    const asked = options.asking ? options.asking() : null;
+    const headers = options.headers ? options.headers() : {};
+    if (etag) {
+      // The server answers 304 with no body while nothing changed.
+      headers["If-None-Match"] = etag;
+    }
+    fetch(url, { credentials: "same-origin", cache: "no-store", headers: headers, priority: "low" })
       .then((response) => {
-        if (response.status === 304 || (!response.ok && response.status !== 286)) {
+        if (!response.ok) {
+          // 304: nothing new. Anything else: a hiccup; ask again next second.
           return null;
         }
         const tag = response.headers.get("ETag");
-        return response.text().then((text) => ({ tag: tag, state: parseState(text) }));
+        const ended = response.status === 286;
+        return response.text().then((text) => ({ tag: tag, text: text, ended: ended }));
       })
       .then(
         (answer) => {
           asking = false;
-          if (!answer || started !== epoch || busy()) {
+          if (!answer || stopped) {
             return;
           }
-          etag = answer.tag;
-          if (answer.state.ended) {
-            clearInterval(timer);
+          if (answer.ended) {
+            stop();
           }
-          onState(answer.state);
+          if (onAnswer(answer.text, asked) !== false) {
+            etag = answer.tag;
+          }
         },
         () => {
           // Offline for a moment: the next second asks again.
@@ -70,13 +92,38 @@ export function watchClass(url, onState, busy) {
       );
   }
 
-  ask();
+  if (!etag) {
+    ask();
+  }
+  return { stop: stop };
+}
+
+// Polls `url` every second and calls onState(state) when the class's
+// state changed on the server. busy() says this page has a move of its
+// own on the way: an answer then may predate it, so it is ignored, and so
+// is one whose request started before that move (moved() is called when a
+// move starts). Returns {moved, stop}.
+export function watchClass(url, onState, busy) {
+  let epoch = 0;
+  const poller = pollState(
+    url,
+    (html, started) => {
+      if (started !== epoch || busy()) {
+        return false;
+      }
+      onState(parseState(html));
+      return true;
+    },
+    {
+      asking() {
+        return epoch;
+      },
+    }
+  );
   return {
     moved() {
       epoch += 1;
     },
-    stop() {
-      clearInterval(timer);
-    },
+    stop: poller.stop,
   };
 }

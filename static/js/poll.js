@@ -95,13 +95,9 @@ import { $, $all } from "./deck-keys.js";
     }
     if (deck.getAttribute("data-deck") === "follower") {
       offerHide();
-      document.body.addEventListener("htmx:afterSettle", function (event) {
-        var target = event.detail.target;
-        if (target && target.id === "follow-state") {
-          refreshStudentPoll();
-        }
-        offerHide();
-      });
+      // present.js says when a new state from the server is on the page.
+      document.addEventListener("courseware:follow-state", refreshStudentPoll);
+      document.body.addEventListener("htmx:afterSettle", offerHide);
     } else {
       watchPresenterSlides();
     }

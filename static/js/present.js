@@ -3,7 +3,7 @@
 // pages show every slide one under another, which still reads and prints.
 import { csrfToken } from "./csrf.js";
 import { $, $all, activating, direction, slideFor } from "./deck-keys.js";
-import { watchClass } from "./class-state.js";
+import { pollState, watchClass } from "./class-state.js";
 import { deviceId } from "./device.js";
 
 (function () {
@@ -63,9 +63,9 @@ import { deviceId } from "./device.js";
       $("[data-deck-announce]").textContent = "Slide " + title;
       window.scrollTo(0, 0);
     }
-    revealDemos();
+    loadShownDemos();
     showStep();
-    fitSlide();
+    watchSize();
     var current = $("[data-current-slide]");
     if (current) {
       current.value = String(index + 1);
@@ -139,16 +139,39 @@ import { deviceId } from "./device.js";
     if (!slide) {
       return;
     }
+    var inner = slide.querySelector(".slide-fit");
     var bar = $(".deck-bar");
     var followBar = $(".follow-bar");
+    // Every size is read before anything is written: a read after a write
+    // would make the browser lay the page out once more to answer it.
     var room = window.innerHeight - (bar ? bar.offsetHeight : 0) - (followBar ? followBar.offsetHeight : 0);
-    deck.style.setProperty("--slide-height", room + "px");
     var style = getComputedStyle(slide);
-    var inner = slide.querySelector(".slide-fit");
     var space = room - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
     // offsetHeight ignores the transform: this is the unscaled height.
-    var scale = Math.min(1, space / inner.offsetHeight);
-    inner.style.setProperty("--slide-scale", String(scale));
+    var natural = inner.offsetHeight;
+    deck.style.setProperty("--slide-height", room + "px");
+    inner.style.setProperty("--slide-scale", String(Math.min(1, space / natural)));
+    // Scaled down, a demo further down the slide may now be on screen.
+    revealDemos();
+  }
+
+  // Only the slide on screen is fitted, and when the browser has just laid
+  // it out: a ResizeObserver calls back after layout and before the frame
+  // is painted, so the sizes are there to read and the slide never shows
+  // unfitted. It watches the slide (a demo that loads, answers a click or
+  // opens its trace changes its size) and the bars (a reload prompt or a
+  // wrapped row changes the room).
+  var sizes = null;
+  function watchSize() {
+    if (!sizes) {
+      fitSlide();
+      return;
+    }
+    sizes.disconnect();
+    sizes.observe(slides[index].querySelector(".slide-fit"));
+    $all(".deck-bar, .follow-bar", deck).forEach(function (bar) {
+      sizes.observe(bar);
+    });
   }
 
   // Printed, each slide gets one page (css/present-print.css gives every
@@ -167,13 +190,10 @@ import { deviceId } from "./device.js";
     $all(".deck-slides details[data-inspector]").forEach(function (details) {
       details.open = false;
     });
+    // A window only made taller or shorter resizes nothing watched.
     window.addEventListener("resize", fitSlide);
     if (window.ResizeObserver) {
-      // A demo that loads, answers a click or opens its trace changes size.
-      var observer = new ResizeObserver(fitSlide);
-      $all(".slide-fit", deck).forEach(function (inner) {
-        observer.observe(inner);
-      });
+      sizes = new ResizeObserver(fitSlide);
     }
     var print = window.matchMedia("print");
     print.addEventListener("change", function () {
@@ -184,10 +204,39 @@ import { deviceId } from "./device.js";
     window.addEventListener("beforeprint", fitForPrint);
   }
 
-  // htmx loads a demo when it is "revealed", which it checks when the
-  // window scrolls. Showing a slide moves nothing, so say it did; htmx
-  // then loads any demo that is now on screen (or hidden: hidden elements
-  // count as revealed, so they load too and are ready when shown).
+  // --- A slide's demos load when the slide is shown -------------------------------
+
+  // htmx loads a demo when it is "revealed", and a hidden element counts as
+  // revealed, so every demo of the deck would load at once: seconds of a
+  // phone's work, and a trace each, for slides nobody may reach. A demo on
+  // a hidden slide is held back instead, until its slide is shown; until
+  // then it is its link, as a lesson's demos are until they come near.
+  var held = new Set();
+  function holdHiddenDemos() {
+    // On the slides, so it runs before the page's other htmx:confirm
+    // listeners (demos.js, csrf.js, on the document): a load held here was
+    // neither counted nor held by them.
+    $(".deck-slides", deck).addEventListener("htmx:confirm", function (event) {
+      var stage = event.detail.elt;
+      if (stage.classList.contains("demo-stage") && stage.closest(".slide").hidden) {
+        event.preventDefault();
+        held.add(stage);
+      }
+    });
+  }
+  function loadShownDemos() {
+    $all(".demo-stage", slides[index]).forEach(function (stage) {
+      // "revealed" again, not the held request: htmx would send that one
+      // past the other listeners, this passes them as a first load does.
+      if (held.delete(stage) && window.htmx) {
+        window.htmx.trigger(stage, "revealed");
+      }
+    });
+  }
+
+  // htmx checks what is revealed when the window scrolls. Fitting a slide
+  // moves things without scrolling, so say it did: htmx then loads a demo
+  // that fitting brought on screen.
   function revealDemos() {
     window.dispatchEvent(new Event("scroll"));
   }
@@ -543,7 +592,7 @@ import { deviceId } from "./device.js";
     var states = {};
     $all(".deck .demo").forEach(function (figure) {
       var stage = $(".demo-stage", figure);
-      if (stage && stage.hasAttribute("data-hx-revealed")) {
+      if (stage && stage.hasAttribute("data-hx-revealed") && !held.has(stage)) {
         states[figure.id] = stage.innerHTML;
       }
     });
@@ -610,9 +659,8 @@ import { deviceId } from "./device.js";
     var latest = state.getAttribute("data-deck");
     var prompt = $("[data-deck-reload]");
     if (prompt && prompt.hidden && latest && latest !== deck.getAttribute("data-deck-digest")) {
+      // The bar grows, and the slide is fitted to the room left (watchSize).
       prompt.hidden = false;
-      // The bar grew: the slide gets less room.
-      fitSlide();
     }
     return changed;
   }
@@ -620,6 +668,19 @@ import { deviceId } from "./device.js";
     var pause = $("[data-follow-blackout]");
     if (pause) {
       pause.hidden = !follow.blackout || follow.ended;
+    }
+  }
+  // A new state from the server replaces the one on the page; poll.js
+  // then fetches the class's question if it changed.
+  function showNewState(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    var fresh = template.content.querySelector("#follow-state");
+    var shown = $("#follow-state");
+    if (fresh && shown) {
+      shown.replaceWith(fresh);
+      readFollowState(true);
+      document.dispatchEvent(new CustomEvent("courseware:follow-state"));
     }
   }
   function readFollowState(announce) {
@@ -665,32 +726,18 @@ import { deviceId } from "./device.js";
       showPause();
     }
     follow.following = fromHash === null || fromHash + 1 === follow.live;
-    document.body.addEventListener("htmx:configRequest", function (event) {
-      if (event.detail.elt && event.detail.elt.id === "follow-state") {
+    if (state && state.hasAttribute("data-state-url")) {
+      pollState(state.getAttribute("data-state-url"), showNewState, {
+        // The page came with the state: nothing to ask for a second.
+        etag: state.getAttribute("data-etag"),
         // Counts this screen for the presenter (lessons/following.py).
-        event.detail.headers["X-Courseware-Device"] = deviceId();
-        var etag = event.detail.elt.getAttribute("data-etag");
-        if (etag) {
-          // The server answers 304 with no body while the slide is the same.
-          event.detail.headers["If-None-Match"] = etag;
-        }
-      }
-    });
-    document.body.addEventListener("htmx:beforeSwap", function (event) {
-      if (event.detail.elt && event.detail.elt.id === "follow-state") {
-        var status = event.detail.xhr.status;
-        // Keep the poller on 304 (nothing new) and on any error, so a
-        // hiccup on the way does not stop following.
-        if (status !== 200 && status !== 286) {
-          event.detail.shouldSwap = false;
-        }
-      }
-    });
-    document.body.addEventListener("htmx:afterSettle", function (event) {
-      if ($("#follow-state") && event.detail.elt && (event.detail.elt.id === "follow-state" || event.detail.target.id === "follow-state")) {
-        readFollowState(true);
-      }
-    });
+        headers: function () {
+          return { "X-Courseware-Device": deviceId() };
+        },
+        // A student who looks at another tab for a moment still counts.
+        whileHidden: true,
+      });
+    }
     var jump = $("[data-follow-jump]");
     if (jump) {
       jump.addEventListener("click", function (event) {
@@ -741,6 +788,7 @@ import { deviceId } from "./device.js";
       togglePanel(false);
     }
     setUpFitting();
+    holdHiddenDemos();
     index = -1;
     go(first, { step: firstStep });
 

@@ -193,6 +193,27 @@ def test_a_demo_in_a_slide_is_live_and_keeps_its_state(page, deck):
     screenshot(page, "present-demo-slide")
 
 
+def test_a_demo_loads_only_when_its_slide_is_shown(page, deck):
+    page.goto(deck)
+    expect_slide(page, 1)
+    stage = page.locator(f"#slide-{DEMO_SLIDE} .demo-stage")
+    # htmx has seen the demo: a hidden element counts as revealed to it,
+    # so this is where it used to send the demo's request.
+    expect(stage).to_have_attribute("data-hx-revealed", "true")
+    seen = page.evaluate("performance.now()")
+    expect(stage.locator(".demo-fallback")).to_have_count(1)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect_slide(page, DEMO_SLIDE)
+    expect(counter(current_slide(page))).to_have_text("1")
+    loads = page.evaluate(
+        """performance.getEntriesByType("resource")
+             .filter((entry) => entry.name.includes("/sandbox/"))
+             .map((entry) => entry.startTime)"""
+    )
+    assert loads and min(loads) > seen
+
+
 def test_speaker_view_shows_notes_and_mirrors_the_demo_without_requests(
     browser, deck, teacher, live_server
 ):
@@ -320,7 +341,7 @@ def test_a_follower_follows_the_presenter_and_can_browse_back(
     student_context.close()
 
 
-def test_follower_polls_get_304_while_the_slide_stays(
+def test_follower_polls_at_low_priority_and_get_304_while_the_slide_stays(
     browser, deck, teacher, live_server
 ):
     presentation = Presentation.objects.create(
@@ -333,12 +354,42 @@ def test_follower_polls_get_304_while_the_slide_stays(
         "response",
         lambda response: "/state/" in response.url and statuses.append(response.status),
     )
+    # Low priority: the page's own requests go first, and the page counts
+    # as settled to tools that wait for the important requests (Lighthouse).
+    priorities = []
+    devtools = context.new_cdp_session(page)
+    devtools.on(
+        "Network.requestWillBeSent",
+        lambda sent: (
+            "/state/" in sent["request"]["url"]
+            and priorities.append(sent["request"]["initialPriority"])
+        ),
+    )
+    devtools.send("Network.enable")
     page.goto(f"{live_server.url}/f/{presentation.code}/")
     # Two polls, whenever they come: each waits for the next state response.
     for _ in range(2):
         with page.expect_response(lambda response: "/state/" in response.url):
             pass
     assert len(statuses) >= 2 and set(statuses) == {304}
+    assert len(priorities) >= 2 and set(priorities) == {"Low"}
+    context.close()
+
+
+def test_before_the_script_starts_only_the_class_slide_is_laid_out(
+    browser, deck, teacher, live_server
+):
+    presentation = Presentation.objects.create(
+        lesson=Lesson.objects.get(slug="deck-test"), presenter=teacher
+    )
+    presentation.move_to(DEMO_SLIDE)
+    context = browser.new_context()
+    page = context.new_page()
+    # The page as it is until present.js runs: here, never.
+    page.route(re.compile(r"/static/js/present\."), lambda route: route.abort())
+    page.goto(f"{live_server.url}/f/{presentation.code}/")
+    expect(page.locator(".deck-slides > .slide:visible")).to_have_count(1)
+    expect(page.locator(f"#slide-{DEMO_SLIDE}")).to_be_visible()
     context.close()
 
 
