@@ -14,7 +14,7 @@ from pathlib import Path
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest  # noqa: E402
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from axe_playwright_python.base import AXE_SCRIPT, AxeResults  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 # CI runs two test processes, each with its browser and live servers, on a
@@ -87,17 +87,27 @@ def no_js_page(browser):
     context.close()
 
 
-_axe = Axe()
-
-
 def assert_accessible(page, label=""):
     """axe-core finds no violations on the page as it is now."""
-    results = _axe.run(page)
+    # axe-core is half a megabyte of script, and parsing it took most of a
+    # second on a busy machine: a page checked twice (light, then dark)
+    # gets it once. A new document has no axe, so every page is checked by
+    # an axe of its own, never by one a page before it left behind.
+    if not page.evaluate("'axe' in window"):
+        page.evaluate(AXE_SCRIPT)
+    results = AxeResults(page.evaluate("axe.run({resultTypes: ['violations']})"))
     assert results.violations_count == 0, f"{label}\n{results.generate_report()}"
 
 
 def screenshot(page, name):
-    """Keep a picture of what the test saw, to look at by eye (screenshots/)."""
+    """Keep a picture of what the test saw, to look at by eye (screenshots/).
+
+    Only with COURSEWARE_SCREENSHOTS=1: no test reads the pictures, and a
+    full-page picture of a long lesson took seconds of a loaded machine's
+    time, forty-four times a run.
+    """
+    if os.environ.get("COURSEWARE_SCREENSHOTS") != "1":
+        return
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 

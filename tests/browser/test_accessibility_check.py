@@ -1,0 +1,39 @@
+"""assert_accessible, the axe check every browser test leans on, can fail.
+
+axe-core is put into a page once and reused for later checks of the same
+page, so a second check must still see what changed since the first.
+"""
+
+from urllib.parse import quote
+
+import pytest
+
+from .conftest import assert_accessible
+
+PAGE = """<!doctype html><html lang="en"><head><title>A page</title></head>
+<body><main><h1>A page</h1><p id="text">Some text.</p></main></body></html>"""
+
+
+def open_page(page, html):
+    # A navigation, not set_content: that rewrites the document but keeps
+    # its window, and with it the axe of the page before.
+    page.goto("data:text/html," + quote(html))
+
+
+def test_a_violation_added_after_a_first_check_is_found(page):
+    open_page(page, PAGE)
+    assert_accessible(page, "the page as written")
+    page.evaluate(
+        "document.querySelector('main').append(Object.assign("
+        "document.createElement('img'), {src: 'data:,'}))"
+    )
+    with pytest.raises(AssertionError, match="image-alt"):
+        assert_accessible(page, "an image without a text alternative")
+
+
+def test_a_new_page_gets_its_own_check(page):
+    open_page(page, PAGE)
+    assert_accessible(page, "the first page")
+    open_page(page, PAGE.replace(' lang="en"', ""))
+    with pytest.raises(AssertionError, match="html-has-lang"):
+        assert_accessible(page, "a page without a language")
