@@ -104,7 +104,7 @@ MIDDLEWARE = [
     #   change is a CSRF-checked POST, so only a top-level navigation would,
     #   one visible page load per guess, times the padding's many tries.
     "courseware.compression.CompressionMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "courseware.csp.CSPMiddleware",
     # Must come before SessionMiddleware: it wraps the session's load and save.
     "sandbox_apps.middleware.SessionWriteLockMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import router
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.http import http_date
 from django_htmx.http import push_url
 
 from .embed import entry_url
@@ -47,12 +48,30 @@ class SandboxMiddleware:
         if not request.path_info.startswith(SANDBOX_PREFIX):
             return response
         patch_vary_headers(response, ["HX-Request"])
-        add_never_cache_headers(response)
+        never_cache(response)
         if request.htmx:
             # Boosted links and forms inside a placeholder would otherwise
             # push the demo's URL into the lesson's address bar.
             push_url(response, False)
         return response
+
+
+# What Django's add_never_cache_headers writes when no caching header is set yet.
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def never_cache(response) -> None:
+    """Django's add_never_cache_headers, without its work in the usual case.
+
+    Django parses the response's Cache-Control and builds it again, which
+    cost a demo click more than its view's redirect. A sandbox answer
+    rarely has caching headers of its own, and then the result is known.
+    """
+    if response.has_header("Cache-Control") or response.has_header("Expires"):
+        add_never_cache_headers(response)
+        return
+    response.headers["Expires"] = http_date()
+    response.headers["Cache-Control"] = NEVER_CACHE
 
 
 class SessionWriteLockMiddleware:
@@ -146,7 +165,7 @@ def busy(request):
     response[BUSY_HEADER] = "1"
     # SandboxMiddleware sits inside this one and never sees this answer.
     patch_vary_headers(response, ["HX-Request"])
-    add_never_cache_headers(response)
+    never_cache(response)
     if htmx:
         push_url(response, False)
     return response

@@ -1,15 +1,19 @@
 """The shared sandbox plumbing: registry, tenancy, purging, refusing, source excerpts."""
 
 import os
+import time
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from . import sources
+from .middleware import never_cache
 from .models import Sandbox
 from .registry import SANDBOX_ROOT, all_demos, demo_for_path, get_demo
 from .tenancy import SESSION_KEY, current_sandbox
@@ -101,6 +105,21 @@ def test_using_a_sandbox_keeps_it_from_being_purged():
 def test_sandbox_responses_are_never_cached_and_lessons_pages_untouched(client):
     assert "no-store" in client.get("/sandbox/session-counter/")["Cache-Control"]
     assert "HX-Request" not in client.get("/").get("Vary", "")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Cache-Control": "max-age=60, public"}, {"Expires": "0"}],
+    ids=["none", "cache-control", "expires"],
+)
+def test_never_cache_writes_what_djangos_helper_writes(headers, monkeypatch):
+    # Both write "now" into Expires: the same now.
+    monkeypatch.setattr(time, "time", lambda: 1_764_000_000.0)
+    ours, djangos = HttpResponse(headers=headers), HttpResponse(headers=headers)
+    never_cache(ours)
+    add_never_cache_headers(djangos)
+    for name in ("Cache-Control", "Expires"):
+        assert ours[name] == djangos[name]
 
 
 # --- Source excerpts (sandbox_apps.sources) ------------------------------------------

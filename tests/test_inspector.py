@@ -691,6 +691,37 @@ def test_session_changes_of_a_whole_value():
     assert recording.session_changes({"a": 1}, recording.MISSING)[0].kind == "removed"
     assert recording.session_changes(3, 4) == [SessionChange("changed", "", "3", "4")]
     assert recording.session_changes({"a": 1}, {"a": 1}) == []
+    assert recording.session_changes({"a": 1}, 3) == [
+        SessionChange("changed", "", '{"a": 1}', "3")
+    ]
+
+
+def test_the_value_before_the_view_stays_as_it_was_when_changed_in_place():
+    game = {"gold": 10, "log": [{"move": 1, "place": "farm"}]}
+    before = recording.freeze(game)
+    game["log"].insert(0, {"move": 2, "place": "cave"})
+    game["gold"] = 12
+
+    changes = recording.frozen_changes(before, recording.freeze(game))
+
+    assert changes == [
+        SessionChange("changed", "gold", "10", "12"),
+        SessionChange(
+            "changed",
+            "log",
+            '[{"move": 1, "place": "farm"}]',
+            '[{"move": 2, "place": "cave"}, {"move": 1, "place": "farm"}]',
+        ),
+    ]
+
+
+def test_a_long_session_value_is_shown_cut_short():
+    log = [{"move": move, "place": "farm"} for move in range(50)]
+    [change] = recording.session_changes({"log": []}, {"log": log})
+
+    assert len(change.after) == recording.MAX_VALUE_CHARS
+    assert change.after.startswith('[{"move": 0, "place": "farm"}, {"move": 1')
+    assert change.after.endswith("…")
 
 
 @pytest.mark.parametrize(

@@ -249,7 +249,7 @@ class Recording:
         self.seconds = 0.0
         self.before = MISSING
         if session is not None and session_key:
-            self.before = snapshot(session.get(session_key, MISSING))
+            self.before = freeze(session.get(session_key, MISSING))
         self.before_key = getattr(session, "session_key", None)
         self.secrets: set[str] = {self.before_key or ""}
         for name in secret_session_keys:
@@ -362,8 +362,8 @@ class Recording:
         after_key = getattr(session, "session_key", None)
         return SessionDiff(
             key=self.session_key,
-            changes=session_changes(
-                self.before, snapshot(session.get(self.session_key, MISSING))
+            changes=frozen_changes(
+                self.before, freeze(session.get(self.session_key, MISSING))
             ),
             saved=response.status_code < 500,
             rotated=bool(
@@ -621,27 +621,33 @@ def snapshot(value):
         return copy.deepcopy(value)
 
 
-# One encoder for every value shown: json.dumps would build a new one per call.
-_show_encoder = json.JSONEncoder(ensure_ascii=False, default=str)
+# One encoder for every value compared and shown: json.dumps would build a
+# new one per call.
+_encoder = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
-def show(value) -> str:
-    """A session value as JSON, cut to MAX_VALUE_CHARS.
-
-    Encoded piece by piece and stopped once long enough: a game's log of
-    fifty moves is not written out in full to show its first line.
-    """
-    pieces: list[str] = []
-    length = 0
+def as_json(value) -> str:
+    """A session value as the JSON it is stored as (repr if it cannot be)."""
     try:
-        for piece in _show_encoder.iterencode(value):
-            pieces.append(piece)
-            length += len(piece)
-            if length > MAX_VALUE_CHARS:
-                break
+        return _encoder.encode(value)
     except (TypeError, ValueError):
-        return shorten(repr(value))
-    return shorten("".join(pieces))
+        return repr(value)
+
+
+def freeze(value):
+    """What the panel compares and shows of a session value: its JSON text.
+
+    A dict becomes ``{key: JSON text}``, so each entry can be compared and
+    shown on its own; anything else becomes one text. Text cannot change
+    afterwards, so this is also the copy taken before the view runs. It is
+    encoded once, by the json module's C encoder: copying the value and
+    encoding it again to show it cost a click more than the view itself.
+    """
+    if value is MISSING:
+        return MISSING
+    if isinstance(value, dict):
+        return {str(key): as_json(entry) for key, entry in value.items()}
+    return as_json(value)
 
 
 def session_changes(before, after) -> list[SessionChange]:
@@ -650,28 +656,47 @@ def session_changes(before, after) -> list[SessionChange]:
     A dict is compared key by key (the usual shape: one dict per app);
     anything else is compared as a whole.
     """
+    return frozen_changes(freeze(before), freeze(after))
+
+
+def frozen_changes(before, after) -> list[SessionChange]:
+    """``session_changes`` of two values ``freeze`` made.
+
+    A value changed if its JSON did: that is what the session stores.
+    """
     if before is MISSING and after is MISSING:
         return []
     if isinstance(before, dict) and isinstance(after, dict):
         changes = []
-        for key, value in after.items():
+        for key, text in after.items():
             if key not in before:
-                changes.append(SessionChange("added", str(key), "", show(value)))
-            elif before[key] != value:
+                changes.append(SessionChange("added", key, "", shorten(text)))
+            elif before[key] != text:
                 changes.append(
-                    SessionChange("changed", str(key), show(before[key]), show(value))
+                    SessionChange("changed", key, shorten(before[key]), shorten(text))
                 )
-        for key, value in before.items():
+        for key, text in before.items():
             if key not in after:
-                changes.append(SessionChange("removed", str(key), show(value), ""))
+                changes.append(SessionChange("removed", key, shorten(text), ""))
         return changes
+    # A whole value, or a dict that became something else (or the reverse).
+    before_text = _whole(before)
+    after_text = _whole(after)
     if before is MISSING:
-        return [SessionChange("added", "", "", show(after))]
+        return [SessionChange("added", "", "", shorten(after_text))]
     if after is MISSING:
-        return [SessionChange("removed", "", show(before), "")]
-    if before != after:
-        return [SessionChange("changed", "", show(before), show(after))]
+        return [SessionChange("removed", "", shorten(before_text), "")]
+    if before_text != after_text:
+        return [SessionChange("changed", "", shorten(before_text), shorten(after_text))]
     return []
+
+
+def _whole(frozen) -> str:
+    """The JSON text of a whole frozen value, a dict's put back together."""
+    if isinstance(frozen, dict):
+        entries = (f"{_encoder.encode(key)}: {text}" for key, text in frozen.items())
+        return "{" + ", ".join(entries) + "}"
+    return "" if frozen is MISSING else frozen
 
 
 def session_tables(session) -> tuple[str, ...]:
