@@ -23,6 +23,8 @@ from django.contrib.sessions.backends.base import UpdateError
 from django.db import DatabaseError, connections, router
 from django.utils import timezone
 
+from courseware.sql import quoted_names
+
 
 class SessionStore(db.SessionStore):
     def load(self):
@@ -67,13 +69,8 @@ class SessionStore(db.SessionStore):
             # session was purged): Django answers this the same way.
             raise UpdateError
 
-    def _names(self, connection) -> tuple[str, str, str, str]:
+    def _names(self, connection) -> tuple[str, ...]:
         """The table and its three columns, quoted for this database."""
-        meta = self.model._meta
-        quote = connection.ops.quote_name
-        return (
-            quote(meta.db_table),
-            quote(meta.get_field("session_key").column),
-            quote(meta.get_field("session_data").column),
-            quote(meta.get_field("expire_date").column),
+        return quoted_names(
+            connection, self.model, "session_key", "session_data", "expire_date"
         )

@@ -28,11 +28,13 @@ import hashlib
 import logging
 import pickle
 from datetime import timedelta
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.db import DatabaseError, connections, router
 from django.utils import timezone
 
+from courseware.sql import quoted_names
 from sandbox_apps.models import RedirectTrace
 
 from .recording import Hop
@@ -136,28 +138,22 @@ def take(session, target: str, full_path: str) -> list[Hop]:
     return [hop for hop in hops if isinstance(hop, Hop)]
 
 
-class _Names:
+class _Names(NamedTuple):
     """The trace table and its columns, quoted for one database."""
 
-    def __init__(self, connection):
-        meta = RedirectTrace._meta
-        quote = connection.ops.quote_name
-        self.name = quote(meta.db_table)
-        self.key = quote(meta.get_field("key").column)
-        self.follow = quote(meta.get_field("follow").column)
-        self.hops = quote(meta.get_field("hops").column)
-        self.expires = quote(meta.get_field("expires_at").column)
-
-
-_names: dict[str, _Names] = {}
+    name: str
+    key: str
+    follow: str
+    hops: str
+    expires: str
 
 
 def _table():
-    alias = router.db_for_write(RedirectTrace)
-    connection = connections[alias]
-    if alias not in _names:
-        _names[alias] = _Names(connection)
-    return connection, _names[alias]
+    connection = connections[router.db_for_write(RedirectTrace)]
+    names = quoted_names(
+        connection, RedirectTrace, "key", "follow", "hops", "expires_at"
+    )
+    return connection, _Names(*names)
 
 
 def _moment(connection, when):
