@@ -70,7 +70,10 @@ function focusVisibly(element) {
 }
 
 export function keepFocusInDemos() {
-  const used = new WeakMap();
+  // What each answer should give focus back to, by request: a request of
+  // the same demo can start before an earlier answer settles.
+  const wantedBy = new WeakMap();
+  const lastUsed = new WeakMap();
   document.addEventListener("htmx:beforeRequest", (event) => {
     const stage = stageOf(event.detail.elt);
     if (!stage) {
@@ -81,15 +84,22 @@ export function keepFocusInDemos() {
       ? event.detail.requestConfig.triggeringEvent.submitter
       : null;
     const control = submitter || (stage.contains(active) ? active : null);
-    used.set(stage, signature(control));
+    if (control) {
+      lastUsed.set(stage, signature(control));
+      wantedBy.set(event.detail.xhr, lastUsed.get(stage));
+    } else if (!active || active === document.body) {
+      // A click held while an answer replaced its button is sent from the
+      // stage, and focus left with the button: it is still the reader's
+      // click on the control they used last.
+      wantedBy.set(event.detail.xhr, lastUsed.get(stage) || null);
+    }
   });
   document.addEventListener("htmx:afterSettle", (event) => {
     const stage = event.detail.target;
     if (!stage || !stage.classList || !stage.classList.contains("demo-stage")) {
       return;
     }
-    const wanted = used.get(stage);
-    used.delete(stage);
+    const wanted = (event.detail.xhr && wantedBy.get(event.detail.xhr)) || null;
     // Only a demo the reader was using takes focus: the first, automatic
     // load of a demo scrolled into view must not pull focus from the text.
     const focusLost = !document.activeElement || document.activeElement === document.body;

@@ -328,3 +328,19 @@ def test_a_click_pressed_as_the_board_changes_still_counts(page, lesson):
     farm.click()
     expect(stage.locator(".gold-moves")).to_have_text("2")
     expect(stage.locator(".gold-log")).not_to_contain_text("cave")
+
+
+def test_clicks_held_behind_a_slow_answer_keep_focus_on_the_button(page, lesson):
+    """Three fast clicks on one button: the first answer is slow, and the two
+    clicks made meanwhile are sent from the demo once it has replaced their
+    form. Focus stays on the button pressed (focus.js), not lost to the page."""
+    hold_requests(page, "/process_money/")
+    page.goto(lesson)
+    stage = gold_stage(page)
+    farm = stage.get_by_role("button", name="Go to the farm")
+    for _ in range(3):
+        farm.click()
+    expect(page.locator("html")).to_have_attribute("data-held", "1")
+    page.evaluate("window.letTheHeldGo()")
+    expect(stage.locator(".gold-moves")).to_have_text("3")
+    expect(farm).to_be_focused()
