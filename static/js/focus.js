@@ -85,8 +85,9 @@ export function keepFocusInDemos() {
       : null;
     const control = submitter || (stage.contains(active) ? active : null);
     if (control) {
-      lastUsed.set(stage, signature(control));
-      wantedBy.set(event.detail.xhr, lastUsed.get(stage));
+      const wanted = signature(control);
+      lastUsed.set(stage, wanted);
+      wantedBy.set(event.detail.xhr, wanted);
     } else if (!active || active === document.body) {
       // A click held while an answer replaced its button is sent from the
       // stage, and focus left with the button: it is still the reader's

@@ -12,6 +12,9 @@
 import { openInspectorsWhereThereIsRoom } from "./inspector.js";
 
 const stages = document.querySelectorAll(".demo-stage[hx-get]");
+// "Near": within one screen of the window, above or below it. The scripts
+// load when the first demo is near, and each demo when it is.
+const NEAR = { rootMargin: "100% 0px" };
 const scripts = document.querySelector("template[data-demo-scripts]");
 
 // htmx starts on DOMContentLoaded, or at once if the page has finished
@@ -72,7 +75,7 @@ function loadEachDemoWhenNear() {
         }
       }
     },
-    { rootMargin: "100% 0px" }
+    NEAR
   );
   stages.forEach((stage) => near.observe(stage));
 }
@@ -112,7 +115,7 @@ if (stages.length && scripts) {
         say("waiting");
       }
     },
-    { rootMargin: "100% 0px" }
+    NEAR
   );
   stages.forEach((stage) => near.observe(stage));
 }
