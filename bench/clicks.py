@@ -5,8 +5,9 @@ inspector on) on a throwaway SQLite database, or on the database named by
 --database-url, and measures with wrk:
 
 1. Clicks: a Ninja Gold POST as an embedded demo sends it (session and CSRF
-   cookies, X-CSRFToken, HX-Request, HX-Target), one session per wrk
-   connection, every 14th POST a New game so the game never ends; against
+   cookies, X-CSRFToken, HX-Request, HX-Target, a new Idempotency-Key per
+   click), one session per wrk connection, every 14th POST a New game so
+   the game never ends; against
    the hello-world view in the same run. Reports p99 latency and the
    server's CPU time per request (the workers' user+system time from /proc
    divided by the requests served). Goals: p99 <= 2x hello, CPU <= 3x.
@@ -65,19 +66,35 @@ STAGE = "demo-ninja-gold-1-stage"
 LOGIN = "/sandbox/login-registration/"
 LESSON = "/lessons/sessions/"
 
-# Ninja Gold moves, every 15th a New game, so the game never ends.
+# Ninja Gold moves, every 15th a New game, so the game never ends. Each
+# POST carries a new Idempotency-Key of 32 random hex digits, as a demo's
+# (static/js/retry.js): the server keeps the last 50 in the session.
 MOVES_LUA = """
 local moves = 0
+
+local function new_key()
+  local parts = {}
+  for i = 1, 4 do
+    parts[i] = string.format("%%08x", math.random(0, 0x7fffffff))
+  end
+  return table.concat(parts)
+end
+
 function request()
   moves = moves + 1
   if %(follow)s and moves %% 2 == 0 then
     -- The GET the browser sends when it follows the POST's redirect.
     return wrk.format("GET", "%(path)s")
   end
-  if moves %% 15 == 0 then
-    return wrk.format("POST", "%(path)sreset/", nil, "")
+  -- wrk.format sends only the headers it is given: copy the visitor's.
+  local headers = {["Idempotency-Key"] = new_key()}
+  for name, value in pairs(wrk.headers) do
+    headers[name] = value
   end
-  return wrk.format("POST", "%(path)sprocess_money/", nil, "place=farm")
+  if moves %% 15 == 0 then
+    return wrk.format("POST", "%(path)sreset/", headers, "")
+  end
+  return wrk.format("POST", "%(path)sprocess_money/", headers, "place=farm")
 end
 """
 

@@ -6,6 +6,7 @@ at a time, so none of their session changes is lost.
 """
 
 import re
+import time
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -70,8 +71,21 @@ def never_cache(response) -> None:
     if response.has_header("Cache-Control") or response.has_header("Expires"):
         add_never_cache_headers(response)
         return
-    response.headers["Expires"] = http_date()
+    response.headers["Expires"] = _now_as_http_date()
     response.headers["Cache-Control"] = NEVER_CACHE
+
+
+# The last second written as an HTTP date: formatting one cost a click
+# about as much as its CSRF check, and clicks come many to a second.
+_last_date = (0, "")
+
+
+def _now_as_http_date() -> str:
+    global _last_date
+    second = int(time.time())
+    if _last_date[0] != second:
+        _last_date = (second, http_date(second))
+    return _last_date[1]
 
 
 class SessionWriteLockMiddleware:

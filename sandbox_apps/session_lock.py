@@ -61,6 +61,7 @@ Each lock and each waiter slot is taken in two steps:
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import os
 import threading
@@ -75,6 +76,9 @@ class Busy(Exception):
     """The session is taken and so is every waiter slot, or the wait ran out."""
 
 
+# Each request asks for its session's number twice (taking and giving
+# back the lock); a visitor's clicks ask again and again.
+@functools.lru_cache(maxsize=1024)
 def lock_number(session_key: str) -> int:
     """A stable 62-bit number for a session key: a file offset or an advisory lock id."""
     digest = hashlib.blake2b(session_key.encode(), digest_size=8).digest()

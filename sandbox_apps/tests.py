@@ -122,6 +122,17 @@ def test_never_cache_writes_what_djangos_helper_writes(headers, monkeypatch):
         assert ours[name] == djangos[name]
 
 
+def test_never_cache_says_expired_as_of_the_current_second(monkeypatch):
+    shown = []
+    for now in (1_764_000_000.2, 1_764_000_000.9, 1_764_000_001.1):
+        monkeypatch.setattr(time, "time", lambda now=now: now)
+        response = HttpResponse()
+        never_cache(response)
+        shown.append(response["Expires"])
+    assert shown[0] == shown[1] == "Mon, 24 Nov 2025 16:00:00 GMT"
+    assert shown[2] == "Mon, 24 Nov 2025 16:00:01 GMT"
+
+
 # --- Source excerpts (sandbox_apps.sources) ------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 import html
 import json
+import os
 import re
 import subprocess
 import sys
@@ -795,6 +796,24 @@ def test_url_line_finds_the_pattern_in_urls_py():
         == 8
     )
     assert locations.url_line(__file__, "add/", "add", root) is None
+
+
+def test_url_line_reads_a_watched_urls_py_again_once_it_changes(tmp_path):
+    urls = tmp_path / "app" / "urls.py"
+    urls.parent.mkdir()
+    urls.write_text('path("add/", add, name="add")\n')
+    os.utime(urls, ns=(1, 1_000_000_000))
+
+    def line(watch):
+        return locations.url_line(str(urls), "add/", "add", tmp_path, watch).line
+
+    assert line(watch=True) == line(watch=False) == 1
+    # A learner moves the pattern down a line.
+    urls.write_text('\npath("add/", add, name="add")\n')
+    os.utime(urls, ns=(2, 2_000_000_000))
+    assert line(watch=True) == 2
+    # Code that changes only with a restart is read once per process.
+    assert line(watch=False) == 1
 
 
 # --- The recording API alone, around django.test.Client -----------------------------------

@@ -4,12 +4,14 @@ The rows are Django's own, so each engine reads what the other wrote; a
 demo click costs the session one SELECT and one UPDATE, nothing more.
 """
 
+import logging
 from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
+from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -32,6 +34,55 @@ def test_what_one_engine_saves_the_other_reads():
     theirs["ninja_gold"] = {"gold": 30}
     theirs.save()
     assert SessionStore(ours.session_key)["ninja_gold"] == {"gold": 30}
+
+
+# A value JSON keeps as it is, and one long enough that it is stored compressed.
+SMALL = {"ninja_gold": {"gold": 12, "log": ["Earned 12 golds from the farm."]}}
+LARGE = {"_applied_clicks": {f"{n:032x}": "/sandbox/ninja-gold/" for n in range(50)}}
+
+
+@pytest.mark.parametrize("value", [SMALL, LARGE], ids=["plain", "compressed"])
+def test_django_reads_the_signed_data_this_engine_writes(value):
+    encoded = SessionStore().encode(value)
+    assert encoded.startswith(".") == (value is LARGE)
+    assert db.SessionStore().decode(encoded) == value
+    assert signing.loads(encoded, salt=SessionStore().key_salt) == value
+
+
+@pytest.mark.parametrize("value", [SMALL, LARGE], ids=["plain", "compressed"])
+def test_this_engine_reads_the_signed_data_django_writes(value):
+    assert SessionStore().decode(db.SessionStore().encode(value)) == value
+
+
+def test_session_data_of_every_length_reads_back():
+    # Base64 pads to a multiple of four characters, and the padding is
+    # left out of the stored text: each length leaves a different remainder.
+    for size in range(60):
+        for value in ({"text": "ab" * size}, {"keys": [f"{n:x}" for n in range(size)]}):
+            assert SessionStore().decode(SessionStore().encode(value)) == value
+
+
+def test_session_data_signed_with_a_retired_secret_is_still_read(settings):
+    old = SessionStore().encode(SMALL)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-" + "y" * 40
+    assert SessionStore().decode(old) == SMALL
+
+
+def test_session_data_signed_with_another_secret_reads_as_empty(settings):
+    old = SessionStore().encode(SMALL)
+    settings.SECRET_KEY = "a-new-secret-" + "y" * 40
+    assert SessionStore().decode(old) == {}
+
+
+@pytest.mark.parametrize("where", [0, 30, -5], ids=["data", "timestamp", "signature"])
+def test_changed_session_data_reads_as_empty_and_is_logged(where, caplog):
+    encoded = SessionStore().encode(SMALL)
+    changed = encoded[:where] + ("A" if encoded[where] != "A" else "B")
+    changed += encoded[where + 1 :] if where != -1 else ""
+    with caplog.at_level(logging.WARNING, "django.security.SuspiciousSession"):
+        assert SessionStore().decode(changed) == {}
+    assert "Session data corrupted" in caplog.text
 
 
 def test_a_saved_change_keeps_the_key_and_moves_the_expiry():

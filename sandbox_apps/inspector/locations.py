@@ -77,25 +77,31 @@ class UrlLine:
 
 
 def url_line(
-    urls_file: str | None, route: str, url_name: str | None, root: Path
+    urls_file: str | None,
+    route: str,
+    url_name: str | None,
+    root: Path,
+    watch: bool = True,
 ) -> UrlLine | None:
     """Where in the app's urls.py the matched pattern is written.
 
     ``route`` is the whole matched route ("sandbox/ninja-gold/process_money/"):
     the app's own pattern is the longest one it ends with, or else the one
     named ``url_name``. Found by reading the file: a URL pattern object does
-    not know its line.
+    not know its line. With ``watch`` the file is read again when it changes
+    (an exercise's learner edits theirs while the process runs); without,
+    once per process (the site's own code changes only with a restart).
     """
     path = relative_path(urls_file, root)
     if not path:
         return None
     filename = _joined(root, path)
-    try:
-        # The file is read again only when it changed (an exercise's
-        # learner edits theirs while the process runs).
-        version = os.stat(filename).st_mtime_ns
-    except OSError:
-        return None
+    version = 0
+    if watch:
+        try:
+            version = os.stat(filename).st_mtime_ns
+        except OSError:
+            return None
     return _find_url_line(filename, version, path, route, url_name)
 
 

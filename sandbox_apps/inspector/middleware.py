@@ -91,6 +91,8 @@ class InspectorMiddleware:
             urls_module=demo.urls_module,
             secret_session_keys=(SANDBOX_TOKEN_KEY,),
             show_errors=settings.DEBUG,
+            # The site's apps change only with a restart: no file checks.
+            watch_code=False,
         )
         run.view_called = False
         request._inspector_run = run

@@ -237,10 +237,15 @@ class Recording:
         urls_module: str | None = None,
         secret_session_keys: tuple[str, ...] = (),
         show_errors: bool = True,
+        watch_code: bool = True,
     ):
         self.recorder = Recorder()
         self.session_key = session_key
         self.code_root = code_root
+        # Whether the code under code_root may change while this process
+        # runs (an exercise's learner edits it): then each hop checks that
+        # the urls.py it quotes is still the one it read.
+        self.watch_code = watch_code
         self.urls_module = urls_module
         self.show_errors = show_errors
         self.view_called: bool | None = None
@@ -328,7 +333,11 @@ class Recording:
                 sys.modules.get(self.urls_module or ""), "__file__", None
             )
             urls = locations.url_line(
-                urls_file, str(match.route), match.url_name, self.code_root
+                urls_file,
+                str(match.route),
+                match.url_name,
+                self.code_root,
+                watch=self.watch_code,
             )
         return {
             "route": str(match.route),
