@@ -143,6 +143,12 @@ def report(results: dict) -> None:
             statistics.median(run["scores"][c] for run in runs) for c in CATEGORIES
         ]
         print(f"| {label:<14} | " + " | ".join(f"{s:>4.0f}" for s in scores) + " |")
+    if any(len(runs) > 1 for runs in results.values()):
+        # The median hides how much the score moves with the machine's load.
+        print("\nPerformance in each run:")
+        for label, runs in results.items():
+            each = ", ".join(str(run["scores"]["performance"]) for run in runs)
+            print(f"  {label}: {each}")
     for label, runs in results.items():
         failing = {}
         for run in runs:
