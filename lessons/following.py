@@ -3,7 +3,8 @@
 A follower's page makes up a random id once and keeps it in localStorage
 (static/js/device.js); every poll sends it in the ``X-Courseware-Device``
 header. No cookie, no account, nothing about the person: the id only tells
-two screens apart, and its rows go when the session ends.
+two screens apart, and its rows go when the session ends (a session that
+ends by itself loses them to the nightly ``end_lapsed_classes``).
 
 Followers poll every second, so this must stay cheap for a lecture hall:
 the cache remembers which devices were written lately, and each device

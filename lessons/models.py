@@ -196,6 +196,14 @@ class PresentationQuerySet(models.QuerySet):
             presenter_seen_at__gte=now - Presentation.ABSENT_LIMIT,
         )
 
+    def lapsed(self):
+        """Not ended by anyone, but no longer live: ended by the clock alone."""
+        now = timezone.now()
+        return self.filter(ended_at__isnull=True).filter(
+            models.Q(moved_at__lt=now - Presentation.IDLE_LIMIT)
+            | models.Q(presenter_seen_at__lt=now - Presentation.ABSENT_LIMIT)
+        )
+
 
 class Presentation(models.Model):
     """A follow-along session: which slide a presenter is showing a class.

@@ -3,10 +3,12 @@ slides followed by id across an edit, reveal steps and blackout, and the
 admin's list of live sessions."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
 
 from lessons import following
@@ -215,6 +217,31 @@ def test_a_presenter_gone_quiet_ends_the_session_and_followers_stop(
     }
     assert poll(client, presentation).status_code == 286
     assert not Presentation.objects.live().exists()
+
+
+def test_the_nightly_clean_up_ends_lapsed_sessions_and_drops_their_followers(
+    client, lesson, staff, presentation
+):
+    live = create_presentation(lesson, staff, 1)
+    poll(client, presentation, DEVICE_A)
+    poll(client, live, DEVICE_A)
+    Presentation.objects.filter(pk=presentation.pk).update(
+        presenter_seen_at=timezone.now()
+        - Presentation.ABSENT_LIMIT
+        - timedelta(seconds=1)
+    )
+    out = StringIO()
+    call_command("end_lapsed_classes", "--dry-run", stdout=out)
+    assert out.getvalue().startswith("1 lapsed session(s) would be ended; 1 follower")
+    assert Follower.objects.count() == 2
+
+    call_command("end_lapsed_classes", stdout=StringIO())
+    presentation.refresh_from_db()
+    assert presentation.ended_at is not None
+    assert list(Follower.objects.values_list("presentation", flat=True)) == [live.pk]
+    # The live class is untouched, and its students still count.
+    assert Presentation.objects.live().get() == live
+    assert following.follower_count(live) == 1
 
 
 def test_closing_the_presenter_page_ends_the_session_after_the_grace(

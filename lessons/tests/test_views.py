@@ -105,7 +105,7 @@ def test_htmx_is_configured_safely(client, lessons):
     # htmx comes later, when a demo is near: listed in a template, which
     # never runs, and added by lesson-demos.js.
     waiting = html.split("<template data-demo-scripts>", 1)[1].split("</template>")[0]
-    assert "htmx-2.min.js" in waiting and "retry.js" in waiting
+    assert "htmx-2.min.js" in waiting
     assert "htmx-2.min.js" not in html.replace(waiting, "")
     assert "lesson-demos.js" in html
 

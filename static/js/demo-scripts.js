@@ -23,7 +23,8 @@ function pageLoaded() {
 
 // A script inside a <template> never runs, so each one is copied into a
 // fresh element. async = false runs the copies in the order they are
-// listed (the retry script, then htmx), as the page's own tags would.
+// listed (htmx, then in debug mode django-htmx's helper), as the page's own
+// tags would.
 function addScripts(template) {
   const loaded = [...template.content.querySelectorAll("script")].map((listed) => {
     const script = document.createElement("script");

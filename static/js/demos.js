@@ -32,16 +32,20 @@ export function keepDemoErrorsInTheirBox() {
   });
 }
 
+// Answers from the site itself say so (Vary: HX-Request on every sandbox
+// answer); a proxy's error page does not.
+export function fromTheSite(xhr) {
+  return /HX-Request/i.test(xhr.getResponseHeader("Vary") || "");
+}
+
 // "Too many at once": the session lock's 429 (it says so in a header), or
-// a proxy's (not the site's answer: no "Vary: HX-Request"). retry.js, which
-// makes the same test, keeps the board and offers Try again. Any other 429
+// a proxy's. retry.js keeps the board and offers Try again. Any other 429
 // (a throttled login) is the form with its own message.
-function tooManyAtOnce(xhr) {
+export function tooManyAtOnce(xhr) {
   if (!xhr || xhr.status !== 429) {
     return false;
   }
-  const fromTheSite = /HX-Request/i.test(xhr.getResponseHeader("Vary") || "");
-  return !fromTheSite || xhr.getResponseHeader("X-Session-Busy") === "1";
+  return !fromTheSite(xhr) || xhr.getResponseHeader("X-Session-Busy") === "1";
 }
 
 // A request as the reader made it: the form's values at that moment (with
