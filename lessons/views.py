@@ -40,6 +40,7 @@ SITE_MODULES = [
     "offline",
     "outline",
     "progress",
+    "retry",
     "search",
     "shortcuts",
     "theme-toggle",
