@@ -127,6 +127,8 @@ def audit(url: str, folder: Path, label: str) -> dict:
                 ": "
             )
     return {
+        # Total blocking time: what the performance score loses first here.
+        "blocking": round(result["audits"]["total-blocking-time"]["numericValue"]),
         "scores": {
             c: round(result["categories"][c]["score"] * 100) for c in CATEGORIES
         },
@@ -143,6 +145,15 @@ def report(results: dict) -> None:
             statistics.median(run["scores"][c] for run in runs) for c in CATEGORIES
         ]
         print(f"| {label:<14} | " + " | ".join(f"{s:>4.0f}" for s in scores) + " |")
+    if any(len(runs) > 1 for runs in results.values()):
+        # The median hides how much the score moves with the machine's load.
+        print("\nPerformance in each run (total blocking time):")
+        for label, runs in results.items():
+            each = ", ".join(
+                f"{run['scores']['performance']} ({run.get('blocking', '-')} ms)"
+                for run in runs
+            )
+            print(f"  {label}: {each}")
     for label, runs in results.items():
         failing = {}
         for run in runs:

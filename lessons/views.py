@@ -31,6 +31,7 @@ PAGE_CACHE_SECONDS = 60 * 60
 SITE_MODULES = [
     "copy",
     "demo-page",
+    "demo-scripts",
     "csrf",
     "demos",
     "focus",
@@ -39,6 +40,7 @@ SITE_MODULES = [
     "offline",
     "outline",
     "progress",
+    "retry",
     "search",
     "shortcuts",
     "theme-toggle",

@@ -1,9 +1,13 @@
 // The inspector beside each demo: open where there is room for it, and
 // keep only the last few chains (each response adds one, out of band).
+// Never on a slide: there a trace would push the demo off the screen, and
+// the deck loads this file only when a demo's slide is first shown.
 export function openInspectorsWhereThereIsRoom() {
   if (window.matchMedia("(min-width: 64rem)").matches) {
     document.querySelectorAll("details[data-inspector]").forEach((details) => {
-      details.open = true;
+      if (!details.closest(".slide")) {
+        details.open = true;
+      }
     });
   }
 }

@@ -9,6 +9,7 @@
 // On the presenter's page, the poll panel offers the checks of the slide
 // on screen, so it is fetched again when the slide changes.
 import { $, $all } from "./deck-keys.js";
+import { loadDemoScripts } from "./demo-scripts.js";
 
 (function () {
   "use strict";
@@ -17,11 +18,20 @@ import { $, $all } from "./deck-keys.js";
     var state = $("#follow-state");
     var poll = $("#poll");
     var region = $("[data-poll-region]");
-    if (!state || !poll || !region || !window.htmx || !state.hasAttribute("data-poll")) {
+    if (!state || !poll || !region || !state.hasAttribute("data-poll")) {
       return;
     }
     if (state.getAttribute("data-poll") !== poll.getAttribute("data-poll-stamp")) {
-      window.htmx.ajax("GET", region.getAttribute("data-poll-url"), { target: "#poll", swap: "outerHTML" });
+      // htmx may not be loaded yet: a class that sees no demo and no poll
+      // never needs it (demo-scripts.js).
+      loadDemoScripts().then(
+        function () {
+          window.htmx.ajax("GET", region.getAttribute("data-poll-url"), { target: "#poll", swap: "outerHTML" });
+        },
+        function () {
+          // Offline: the next state from the server tries again.
+        }
+      );
     }
   }
 

@@ -4,6 +4,7 @@
 import { csrfToken } from "./csrf.js";
 import { $, $all, activating, direction, slideFor } from "./deck-keys.js";
 import { pollState, watchClass } from "./class-state.js";
+import { loadDemoScripts } from "./demo-scripts.js";
 import { deviceId } from "./device.js";
 
 (function () {
@@ -225,12 +226,30 @@ import { deviceId } from "./device.js";
     });
   }
   function loadShownDemos() {
-    $all(".demo-stage", slides[index]).forEach(function (stage) {
+    var stages = $all(".demo-stage", slides[index]);
+    // htmx itself comes with the first slide that has a demo
+    // (demo-scripts.js): a class may never reach one. Once running, htmx
+    // loads the shown slide's demos as revealed, and holds the others.
+    if (stages.length && !window.htmx) {
+      loadDemoScripts().catch(function () {
+        // Offline, say: each demo stays its link, which still works.
+      });
+      return;
+    }
+    stages.forEach(function (stage) {
       // "revealed" again, not the held request: htmx would send that one
       // past the other listeners, this passes them as a first load does.
       if (held.delete(stage) && window.htmx) {
         window.htmx.trigger(stage, "revealed");
       }
+    });
+  }
+
+  // htmx beside the slides: the presenter's follow-along panel, or a
+  // student's poll open on arrival. These need htmx at once.
+  function formsOutsideTheSlides() {
+    return $all("[hx-get], [hx-post]", deck).some(function (element) {
+      return !element.closest(".deck-slides");
     });
   }
 
@@ -789,6 +808,11 @@ import { deviceId } from "./device.js";
     }
     setUpFitting();
     holdHiddenDemos();
+    if (formsOutsideTheSlides()) {
+      loadDemoScripts().catch(function () {
+        // They still work as plain forms, reloading the page.
+      });
+    }
     index = -1;
     go(first, { step: firstStep });
 

@@ -196,15 +196,17 @@ def test_a_demo_in_a_slide_is_live_and_keeps_its_state(page, deck):
 def test_a_demo_loads_only_when_its_slide_is_shown(page, deck):
     page.goto(deck)
     expect_slide(page, 1)
-    stage = page.locator(f"#slide-{DEMO_SLIDE} .demo-stage")
-    # htmx has seen the demo: a hidden element counts as revealed to it,
-    # so this is where it used to send the demo's request.
-    expect(stage).to_have_attribute("data-hx-revealed", "true")
+    # No slide with a demo shown yet: htmx is not even fetched.
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("data-demo-scripts") is None
+    assert page.evaluate("typeof window.htmx") == "undefined"
     seen = page.evaluate("performance.now()")
+    stage = page.locator(f"#slide-{DEMO_SLIDE} .demo-stage")
     expect(stage.locator(".demo-fallback")).to_have_count(1)
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     expect_slide(page, DEMO_SLIDE)
+    expect(page.locator("html")).to_have_attribute("data-demo-scripts", "loaded")
     expect(counter(current_slide(page))).to_have_text("1")
     loads = page.evaluate(
         """performance.getEntriesByType("resource")
@@ -212,6 +214,45 @@ def test_a_demo_loads_only_when_its_slide_is_shown(page, deck):
              .map((entry) => entry.startTime)"""
     )
     assert loads and min(loads) > seen
+
+
+TWO_DEMOS = """Two demos on two slides.
+
+## The counter
+
+/// demo | session-counter
+///
+
+## An address
+
+/// demo | email-validation
+///
+"""
+
+
+def test_a_demo_on_a_hidden_slide_waits_for_its_slide(
+    page, live_server, transactional_db
+):
+    Lesson(
+        slug="two-demos", title="Two demos", summary="Two.", order=1, body=TWO_DEMOS
+    ).save()
+    sandbox = []
+    page.on(
+        "request",
+        lambda request: "/sandbox/" in request.url and sandbox.append(request.url),
+    )
+    page.goto(live_server.url + "/lessons/two-demos/present/#slide-2")
+    expect_slide(page, 2)
+    expect(counter(current_slide(page))).to_have_text("1")
+    # htmx, loaded for slide 2, has seen the demo on slide 3: a hidden
+    # element counts as revealed to it, so this is where it would send it.
+    email = page.locator("#slide-3 .demo-stage")
+    expect(email).to_have_attribute("data-hx-revealed", "true")
+    expect(email.locator(".demo-fallback")).to_have_count(1)
+    assert not any("email-validation" in url for url in sandbox)
+    page.keyboard.press("ArrowRight")
+    expect_slide(page, 3)
+    expect(email.get_by_label(re.compile("Email"))).to_be_visible()
 
 
 def test_speaker_view_shows_notes_and_mirrors_the_demo_without_requests(

@@ -246,6 +246,54 @@ def test_the_contents_stay_in_reach_on_a_wide_screen(page, site):
     )
 
 
+# Code far from the window is not laid out until the reader comes near it
+# (site.css, content-visibility): the page must behave as if it were.
+SKIPPED = (
+    "pre => !pre.querySelector('code').checkVisibility({contentVisibilityAuto: true})"
+)
+HEADING_ON_TOP = """id => {
+  const heading = document.getElementById(id);
+  const margin = parseFloat(getComputedStyle(heading).scrollMarginTop);
+  return Math.abs(heading.getBoundingClientRect().top - margin) < 1;
+}"""
+
+
+@pytest.mark.parametrize(
+    "size", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}]
+)
+def test_code_far_below_waits_and_a_link_far_down_lands_on_its_heading(
+    page, site, size
+):
+    page.set_viewport_size(size)
+    page.goto(site + LESSON)
+    last_code = page.locator(".lesson-body .highlight pre").last
+    assert last_code.evaluate(SKIPPED)
+    last_code.scroll_into_view_if_needed()
+    expect(last_code).to_be_in_viewport()
+    assert not last_code.evaluate(SKIPPED)
+
+    # Arriving from elsewhere straight at a section far down, past code
+    # never drawn: the heading lands at the top and stays there.
+    page.goto(site + "/")
+    page.goto(site + LESSON + "#the-modified-gotcha")
+    page.wait_for_function(HEADING_ON_TOP, arg="the-modified-gotcha")
+    first_code = page.locator(".lesson-body .highlight pre").first
+    assert first_code.evaluate(SKIPPED)
+    # Scrolling up draws the code above at its real height, and the
+    # browser keeps what the reader was looking at in place.
+    page.evaluate("window.scrollBy(0, -200)")
+    page.evaluate("window.scrollBy(0, 200)")
+    page.wait_for_function(HEADING_ON_TOP, arg="the-modified-gotcha")
+
+
+def test_printing_a_lesson_prints_all_its_code(page, site):
+    page.goto(site + LESSON)
+    page.emulate_media(media="print")
+    codes = page.locator(".lesson-body .highlight pre")
+    assert codes.count() > 5
+    assert not any(codes.evaluate_all(f"codes => codes.map({SKIPPED})"))
+
+
 def test_a_phone_shows_the_title_first_and_a_way_back_up(phone_page, site):
     page = phone_page
     page.goto(site + LESSON)
