@@ -87,15 +87,28 @@ def no_js_page(browser):
     context.close()
 
 
-def assert_accessible(page, label=""):
-    """axe-core finds no violations on the page as it is now."""
+def assert_accessible(page, label="", within=None):
+    """axe-core finds no violations on the page as it is now.
+
+    ``within`` (a CSS selector) checks only the elements inside it, for a
+    test that changed one part of a page (a demo played, a dialog opened)
+    whose whole page is checked elsewhere: test_pages.py checks every page
+    type whole, in both themes. Contrast is still measured against what is
+    drawn around the part. A whole lesson page took axe 6-10 s on a busy
+    machine, nearly all its contrast rule going through every highlighted
+    token; a demo takes a second. A selector that matches nothing fails.
+    """
     # axe-core is half a megabyte of script, and parsing it took most of a
     # second on a busy machine: a page checked twice (light, then dark)
     # gets it once. A new document has no axe, so every page is checked by
     # an axe of its own, never by one a page before it left behind.
     if not page.evaluate("'axe' in window"):
         page.evaluate(AXE_SCRIPT)
-    results = AxeResults(page.evaluate("axe.run({resultTypes: ['violations']})"))
+    found = page.evaluate(
+        "within => axe.run(within ?? document, {resultTypes: ['violations']})",
+        within,
+    )
+    results = AxeResults(found)
     assert results.violations_count == 0, f"{label}\n{results.generate_report()}"
 
 

@@ -1,12 +1,15 @@
 """assert_accessible, the axe check every browser test leans on, can fail.
 
 axe-core is put into a page once and reused for later checks of the same
-page, so a second check must still see what changed since the first.
+page, so a second check must still see what changed since the first. A
+check of one part of a page must still judge it as drawn on the page, and
+must not pass by checking nothing.
 """
 
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from .conftest import assert_accessible
 
@@ -37,3 +40,21 @@ def test_a_new_page_gets_its_own_check(page):
     open_page(page, PAGE.replace(' lang="en"', ""))
     with pytest.raises(AssertionError, match="html-has-lang"):
         assert_accessible(page, "a page without a language")
+
+
+def test_a_check_of_one_part_measures_contrast_against_the_page_around_it(page):
+    # The text sets no background: its contrast depends on the body's.
+    open_page(
+        page,
+        PAGE.replace("<body>", '<body style="background: #222">').replace(
+            '<p id="text">', '<p id="text" style="color: #333">'
+        ),
+    )
+    with pytest.raises(AssertionError, match="color-contrast"):
+        assert_accessible(page, "dark text on a dark page", within="#text")
+
+
+def test_a_part_that_is_not_on_the_page_fails_the_check(page):
+    open_page(page, PAGE)
+    with pytest.raises(PlaywrightError, match="No elements found"):
+        assert_accessible(page, "a part that is not there", within=".no-such-part")

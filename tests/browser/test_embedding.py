@@ -63,7 +63,7 @@ def test_lesson_page_with_a_live_demo_is_accessible(page, site):
     page.goto(site + LESSON_WITH_COUNTER)
     counter_stage(page).scroll_into_view_if_needed()
     expect(counter_stage(page).locator(".counter-number")).to_be_visible()
-    assert_accessible(page, "lesson with the session counter")
+    assert_accessible(page, "lesson with the session counter", within="figure.demo")
 
 
 def test_demo_works_without_javascript_on_its_own_page(no_js_page, site):

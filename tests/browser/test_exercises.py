@@ -126,7 +126,9 @@ def test_learner_writes_the_solution_checks_it_and_finds_it_after_a_reload(
         2, timeout=START
     )
 
-    assert_accessible(page, "lesson with an open exercise")
+    assert_accessible(
+        page, "lesson with an open exercise", within=f"[data-exercise='{SLUG}']"
+    )
     screenshot(page, "exercise-solved")
 
     # The editor never traps the keyboard: Escape, then Tab, leaves it.

@@ -62,7 +62,7 @@ def test_add_two_shows_the_route_view_session_change_and_redirect(page, site):
     expect(view_code).to_be_visible()
     expect(view_code).to_contain_text("def add(request):")
     screenshot(page, "inspector-after-add-two")
-    assert_accessible(page, "lesson with the inspector open")
+    assert_accessible(page, "lesson with the inspector open", within="figure.demo")
     assert page.url == site + LESSON_WITH_COUNTER
 
 
@@ -102,7 +102,7 @@ def test_panel_is_collapsed_on_a_phone_and_opens_from_the_keyboard(phone_page, s
     expect(details).to_have_attribute("open", "")
     expect(newest_chain(panel)).to_be_visible()
     screenshot(page, "inspector-phone")
-    assert_accessible(page, "phone, inspector open")
+    assert_accessible(page, "phone, inspector open", within="figure.demo")
 
 
 def test_standalone_page_shows_the_chain_under_the_app(page, site):
@@ -139,7 +139,7 @@ def test_ninja_gold_click_shows_route_view_gold_change_and_redirect(page, site):
         hops.nth(0).locator("[class^='session-']", has_text="gold").first
     ).to_be_visible()
     expect(hops.nth(1)).to_contain_text("GET /sandbox/ninja-gold/")
-    assert_accessible(page, "Ninja Gold with the inspector open")
+    assert_accessible(page, "Ninja Gold with the inspector open", within="figure.demo")
 
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
@@ -154,4 +154,6 @@ def test_marked_source_line_passes_contrast_in_both_themes(page, site, theme):
     newest_chain(panel).get_by_text("urls.py, line 8").click()
     marked = newest_chain(panel).locator(".highlight .hll")
     expect(marked).to_contain_text("views.index")
-    assert_accessible(page, f"{theme} theme, a marked line of urls.py open")
+    assert_accessible(
+        page, f"{theme} theme, a marked line of urls.py open", within="figure.demo"
+    )

@@ -37,7 +37,7 @@ def test_search_as_you_type_links_to_the_section(page, site):
         re.compile("makemigrations", re.I)
     )
     expect(page.locator("[data-search-status]")).to_contain_text("found")
-    assert_accessible(page, "live search results")
+    assert_accessible(page, "live search results", within=".site-search")
     # Down arrow walks into the results; Escape closes them and returns.
     page.keyboard.press("ArrowDown")
     expect(first).to_be_focused()
@@ -166,7 +166,7 @@ def test_the_question_mark_lists_the_shortcuts(page, site):
     page.keyboard.press("?")
     dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
     expect(dialog).to_be_visible()
-    assert_accessible(page, "shortcuts dialog")
+    assert_accessible(page, "shortcuts dialog", within="dialog.shortcuts")
     page.keyboard.press("n")  # not while the list is open
     expect(page).to_have_url(site + LESSON)
     page.keyboard.press("Escape")
@@ -366,5 +366,5 @@ def test_a_lesson_with_its_demo_played_and_inspector_open_is_accessible(
     played = stage.bounding_box()
     assert inspector["x"] >= played["x"] + played["width"] - 1
     assert abs(inspector["y"] - played["y"]) < 2
-    assert_accessible(page, f"lesson with a demo played, {theme}")
+    assert_accessible(page, f"lesson with a demo played, {theme}", within="figure.demo")
     screenshot(page, f"reading-demo-played-{theme}")

@@ -269,7 +269,7 @@ def test_the_check_block_works_with_and_without_javascript(
         expect(check.get_by_text("Django stops at the first match.")).to_be_visible()
         # One verdict at a time: opening one closed the other.
         expect(wrong.get_by_text("Not this one.", exact=True)).to_be_hidden()
-    assert_accessible(page, "lesson with a check open")
+    assert_accessible(page, "lesson with a check open", within=".check")
     # Keyboard only.
     page.reload()
     summary = page.locator(".check summary").nth(1)

@@ -301,7 +301,9 @@ def test_the_lesson_with_both_demos_is_accessible(page, lesson):
     expect(gold_stage(page).locator(".gold-moves")).to_have_text("1")
     ninjas_stage(page).get_by_role("link", name="All four").click()
     expect(ninjas_stage(page).locator("figure img")).to_have_count(4)
-    assert_accessible(page, "lesson with Ninja Gold and Disappearing Ninjas")
+    assert_accessible(
+        page, "lesson with Ninja Gold and Disappearing Ninjas", within="figure.demo"
+    )
     screenshot(page, "lesson-session-apps")
 
 
