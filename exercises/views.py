@@ -4,6 +4,8 @@ Nothing here runs a learner's code or stores anything about them: every
 answer is the same for every visitor, so all of it can be cached.
 """
 
+import functools
+
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +15,8 @@ from django.views.decorators.http import require_safe
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
+
+from sandbox_apps.sources import scrollable
 
 from . import bundles, packaging, registry
 
@@ -95,13 +99,16 @@ def starter_zip(request, slug):
     return response
 
 
+# Every visit to an exercise shows the same files, and highlighting them
+# was most of the page's work (about a tenth of a second of CPU). Keyed by
+# the text itself, so an edited exercise is highlighted anew; 512 files is
+# every exercise's files several times over.
+@functools.lru_cache(maxsize=512)
 def _highlighted(path: str, text: str) -> str:
     language = packaging.language(path)
     lexer = get_lexer_by_name(LEXERS.get(language, language))
     # Pygments escapes every character of the file it is given.
-    html = highlight(text, lexer, HtmlFormatter(cssclass="highlight"))
-    # A long line scrolls sideways: keyboard users must be able to reach it.
-    return html.replace("<pre>", '<pre tabindex="0">', 1)
+    return scrollable(highlight(text, lexer, HtmlFormatter(cssclass="highlight")))
 
 
 def _lesson(slug: str):

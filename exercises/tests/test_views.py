@@ -36,6 +36,17 @@ def test_the_page_works_without_javascript(client, gold):
     assert reverse("exercises:page", args=["ninja-gold-3"]) in html
 
 
+def test_a_second_visit_highlights_no_file_again(client, gold):
+    from exercises import views
+
+    views._highlighted.cache_clear()
+    first = client.get(reverse("exercises:page", args=[gold.slug])).content
+    highlighted = views._highlighted.cache_info().misses
+    assert highlighted > 0
+    assert client.get(reverse("exercises:page", args=[gold.slug])).content == first
+    assert views._highlighted.cache_info().misses == highlighted
+
+
 def test_the_page_loads_no_htmx_it_would_not_use(client, gold):
     html = client.get(reverse("exercises:page", args=[gold.slug])).content.decode()
     assert "hx-" not in html
