@@ -99,6 +99,8 @@ def test_htmx_is_configured_safely(client, lessons):
         '"historyRestoreAsHxRequest":false',
         # A demo's first click must not scroll the page to the demo's top.
         '"scrollIntoViewOnBoost":false',
+        # A new board's forms work at once: no window for a plain submit.
+        '"defaultSettleDelay":0',
     ]:
         assert setting in html
     assert "demos.css" in html

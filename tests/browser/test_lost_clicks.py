@@ -303,6 +303,26 @@ def swap_the_board(stage):
     )
 
 
+def test_a_click_the_moment_a_board_arrives_stays_in_the_lesson(page, lesson):
+    """htmx wires up the forms of a board it swaps in when the swap settles.
+    A click before that (a quick tap on a busy phone) submitted the form as
+    a plain page: the move counted, but the reader left the lesson for the
+    demo's own page."""
+    page.goto(lesson)
+    stage = gold_stage(page)
+    stage.evaluate(
+        """stage => {
+        stage.addEventListener("htmx:afterSwap", () => {
+            // As soon as the board is in, before anything else runs.
+            queueMicrotask(() => stage.querySelector("button[value='farm']").click());
+        }, { once: true });
+        htmx.ajax("GET", "/sandbox/ninja-gold/", { source: stage, target: stage, swap: "innerHTML" });
+        }"""
+    )
+    expect(stage.locator(".gold-moves")).to_have_text("1")
+    assert page.url == lesson
+
+
 def test_a_click_pressed_as_the_board_changes_still_counts(page, lesson):
     """An answer swaps the board between the press and the release of a
     click: the browser would drop it, as the pressed button has gone, but
