@@ -28,7 +28,6 @@ in ``SECRET_KEY_FALLBACKS``, or a forged one) goes to Django's own
     SESSION_ENGINE = "courseware.sessions"
 """
 
-import base64
 import functools
 import hashlib
 import hmac
@@ -74,7 +73,7 @@ class SessionStore(db.SessionStore):
             payload = value.rpartition(":")[0]
             compressed = payload.startswith(".")
             payload = payload.removeprefix(".")
-            data = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+            data = signing.b64_decode(payload.encode())
             if compressed:
                 data = zlib.decompress(data)
             return self.serializer().loads(data)
@@ -142,5 +141,4 @@ def _signing_key(salt: str, secret: str | bytes) -> bytes:
 
 
 def _b64(data: bytes) -> str:
-    # Django's signing.b64_encode: URL-safe base64 without padding.
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+    return signing.b64_encode(data).decode()
