@@ -53,14 +53,21 @@ export function tooManyAtOnce(xhr) {
 // replaced the form. A link or a demo's load has all it sends in its path.
 function asMade(detail) {
   const elt = detail.elt;
-  const values = {};
+  let values = {};
   if (elt.tagName === "FORM") {
     const trigger = detail.triggeringEvent;
-    new FormData(elt, (trigger && trigger.submitter) || undefined).forEach((value, name) => {
-      values[name] = name in values ? [].concat(values[name], value) : value;
-    });
+    values = valuesOf(new FormData(elt, (trigger && trigger.submitter) || undefined));
   }
   return { stage: stageOf(elt), verb: detail.verb, path: detail.path, values };
+}
+
+// A form's fields as htmx.ajax takes them: a name sent twice, a list.
+export function valuesOf(formData) {
+  const values = {};
+  formData?.forEach((value, name) => {
+    values[name] = name in values ? [].concat(values[name], value) : value;
+  });
+  return values;
 }
 
 // Sent as if from the stage itself, which an answer never replaces.

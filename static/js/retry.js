@@ -7,7 +7,7 @@
 // so sending the same click again after a lost answer applies it at most
 // once: if the first attempt did reach the server, the retry only shows the
 // board as it now is.
-import { fromTheSite, stageOf, tooManyAtOnce } from "./demos.js";
+import { fromTheSite, stageOf, tooManyAtOnce, valuesOf } from "./demos.js";
 
 const HEADER = "Idempotency-Key";
 
@@ -46,14 +46,6 @@ const loadTries = new WeakMap();
 function newKey() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-function valuesOf(formData) {
-  const values = {};
-  formData?.forEach((value, name) => {
-    values[name] = name in values ? [].concat(values[name], value) : value;
-  });
-  return values;
 }
 
 function showFailure(stage, config, [headline, advice]) {
