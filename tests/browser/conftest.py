@@ -104,6 +104,10 @@ def assert_accessible(page, label="", within=None):
     # an axe of its own, never by one a page before it left behind.
     if not page.evaluate("'axe' in window"):
         page.evaluate(AXE_SCRIPT)
+    # A demo waiting on the server is drawn faded on purpose (site.css), and
+    # a faded control fails contrast: judge the page once nothing is in
+    # flight, as a reader sees it between clicks.
+    page.wait_for_function("!document.querySelector('.htmx-request')")
     found = page.evaluate(
         "within => axe.run(within ?? document, {resultTypes: ['violations']})",
         within,

@@ -359,7 +359,11 @@ def test_a_lesson_with_its_demo_played_and_inspector_open_is_accessible(
     page.goto(site + LESSON)
     stage = page.locator(".demo-stage").first
     stage.scroll_into_view_if_needed()
-    stage.get_by_role("button", name=re.compile("Add")).first.click()
+    # The demo's first visit already shows a trace: wait for the click's own
+    # answer (1 visit, plus 2), not just for any inspector.
+    expect(stage.locator(".counter-number")).to_have_text("1")
+    stage.get_by_role("button", name="Add 2").click()
+    expect(stage.locator(".counter-number")).to_have_text("3")
     expect(page.locator(".inspector-chain").first).to_be_visible()
     # On a wide screen the inspector sits beside its demo, not under it.
     inspector = page.locator(".demo .inspector").first.bounding_box()
