@@ -86,8 +86,9 @@ class SessionStore(db.SessionStore):
 
     def _signature(self, value: str) -> str:
         """Django's ``Signer.signature`` for this store's salt and the current secret."""
-        key = _signing_key(self.key_salt + "signer", settings.SECRET_KEY)
-        return _b64(hmac.digest(key, value.encode(), "sha256"))
+        signer = _signer(self.key_salt + "signer", settings.SECRET_KEY).copy()
+        signer.update(value.encode())
+        return _b64(signer.digest())
 
     def load(self):
         connection = connections[router.db_for_read(self.model)]
@@ -130,9 +131,10 @@ SAVE = "UPDATE {table} SET {session_data} = %s, {expire_date} = %s WHERE {sessio
 
 
 @functools.lru_cache(maxsize=8)
-def _signing_key(salt: str, secret: str | bytes) -> bytes:
+def _signer(salt: str, secret: str | bytes):
     # Django's salted_hmac derives the HMAC key like this on every call.
-    return hashlib.sha256(salt.encode() + force_bytes(secret)).digest()
+    key = hashlib.sha256(salt.encode() + force_bytes(secret)).digest()
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def _b64(data: bytes) -> str:
