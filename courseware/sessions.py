@@ -11,6 +11,10 @@ reading a session and saving changes to an existing one skip the ORM:
 - save: ``UPDATE ... SET session_data = %s, expire_date = %s WHERE session_key = %s``,
   a single statement, atomic without a transaction around it.
 
+Both run through ``courseware.sql``, which hands them to the database
+driver without Django's per-statement layers unless something watches the
+SQL (the inspector recording a view's queries, a test counting them).
+
 Creating a session (a first visit, or a new key at login) and deleting one
 stay with Django's code, unchanged. Sessions made by either engine are read
 by the other, so switching back is a settings change.
@@ -42,7 +46,7 @@ from django.db import DatabaseError, connections, router
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 
-from courseware.sql import quoted_names
+from courseware import sql
 
 
 class SessionStore(db.SessionStore):
@@ -82,21 +86,16 @@ class SessionStore(db.SessionStore):
 
     def _signature(self, value: str) -> str:
         """Django's ``Signer.signature`` for this store's salt and the current secret."""
-        key = _signing_key(self.key_salt + "signer", settings.SECRET_KEY)
-        return _b64(hmac.digest(key, value.encode(), "sha256"))
+        signer = _signer(self.key_salt + "signer", settings.SECRET_KEY).copy()
+        signer.update(value.encode())
+        return _b64(signer.digest())
 
     def load(self):
         connection = connections[router.db_for_read(self.model)]
-        table, key, data, expires = self._names(connection)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {data} FROM {table} WHERE {key} = %s AND {expires} > %s",
-                [
-                    self.session_key,
-                    connection.ops.adapt_datetimefield_value(timezone.now()),
-                ],
-            )
-            row = cursor.fetchone()
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        row = sql.fetchone(
+            connection, self._sql(connection, LOAD), [self.session_key, now]
+        )
         if row is None:
             # Unknown or expired: the visitor starts afresh, as with Django's engine.
             self._session_key = None
@@ -107,19 +106,13 @@ class SessionStore(db.SessionStore):
         if self.session_key is None or must_create:
             return super().save(must_create=must_create)
         connection = connections[router.db_for_write(self.model)]
-        table, key, data, expires = self._names(connection)
         values = [
             self.encode(self._get_session()),
             connection.ops.adapt_datetimefield_value(self.get_expiry_date()),
             self.session_key,
         ]
         try:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {table} SET {data} = %s, {expires} = %s WHERE {key} = %s",
-                    values,
-                )
-                updated = cursor.rowcount
+            updated = sql.run(connection, self._sql(connection, SAVE), values)
         except DatabaseError as error:
             raise UpdateError from error
         if updated != 1:
@@ -127,17 +120,21 @@ class SessionStore(db.SessionStore):
             # session was purged): Django answers this the same way.
             raise UpdateError
 
-    def _names(self, connection) -> tuple[str, ...]:
-        """The table and its three columns, quoted for this database."""
-        return quoted_names(
-            connection, self.model, "session_key", "session_data", "expire_date"
-        )
+    def _sql(self, connection, template: str) -> sql.Statement:
+        return sql.statement(connection, self.model, template)
+
+
+LOAD = (
+    "SELECT {session_data} FROM {table} WHERE {session_key} = %s AND {expire_date} > %s"
+)
+SAVE = "UPDATE {table} SET {session_data} = %s, {expire_date} = %s WHERE {session_key} = %s"
 
 
 @functools.lru_cache(maxsize=8)
-def _signing_key(salt: str, secret: str | bytes) -> bytes:
+def _signer(salt: str, secret: str | bytes):
     # Django's salted_hmac derives the HMAC key like this on every call.
-    return hashlib.sha256(salt.encode() + force_bytes(secret)).digest()
+    key = hashlib.sha256(salt.encode() + force_bytes(secret)).digest()
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def _b64(data: bytes) -> str:

@@ -1,17 +1,100 @@
-"""Names for plain SQL on a model's table, quoted for one database.
+"""Plain SQL for the few hot paths that skip the ORM.
 
-The few hot paths that skip the ORM (courseware/sessions.py, the
-inspector's redirect traces in sandbox_apps/inspector/chain.py) still take
-their table and column names from the model, so the SQL cannot drift from
-a renamed column or a custom ``db_table``.
+The session store (courseware/sessions.py) and the inspector's redirect
+traces (sandbox_apps/inspector/chain.py) run a statement or two on every
+demo click. They still take their table and column names from the model, so
+the SQL cannot drift from a renamed column or a custom ``db_table``.
+
+Django's own cursor wraps every statement in several layers: it builds a
+wrapper object, checks the thread and the transaction, runs any execute
+wrappers, and on SQLite rewrites the statement's ``%s`` placeholders with a
+regular expression. For these one-row statements those layers cost more
+than the database's own work. So ``fetchone`` and ``run`` hand the statement to the
+database driver's cursor directly, with the placeholders it wants, and
+still turns the driver's errors into Django's (``DatabaseError`` and its
+kin), as Django's cursor would.
+
+Whenever something watches the SQL, ``execute`` goes through Django's
+cursor instead, so the watcher sees every statement as before: an execute
+wrapper (the inspector's recording of a view's queries, a test that makes a
+statement fail) or the query log (DEBUG, or a test counting queries).
 """
 
+from __future__ import annotations
 
-def quoted_names(connection, model, *fields: str) -> tuple[str, ...]:
-    """The model's table, then each named field's column, quoted for ``connection``."""
-    meta = model._meta
+import string
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import NamedTuple
+
+
+class Statement(NamedTuple):
+    """One statement, written once for Django's cursor and once for the driver's."""
+
+    django: str  # with %s placeholders, as Django's cursors take them
+    driver: str  # with the placeholders the database driver itself takes
+
+
+def statement(connection, model, template: str) -> Statement:
+    """``template`` with the model's names quoted for ``connection``.
+
+    In the template, ``{table}`` is the model's table and ``{name}`` the
+    column of its field ``name``; values are ``%s``, as in Django's SQL::
+
+        statement(connection, Session, "SELECT {session_data} FROM {table} WHERE {session_key} = %s")
+    """
+    # Made once per database vendor: quoting and placeholders depend on nothing else.
+    key = (connection.vendor, model, template)
+    made = _made.get(key)
+    if made is None:
+        made = _made[key] = _make(connection, model, template)
+    return made
+
+
+_made: dict[tuple, Statement] = {}
+
+
+def _make(connection, model, template: str) -> Statement:
     quote = connection.ops.quote_name
-    return (
-        quote(meta.db_table),
-        *(quote(meta.get_field(name).column) for name in fields),
-    )
+    names = {"table": quote(model._meta.db_table)}
+    for _, name, _, _ in string.Formatter().parse(template):
+        if name and name != "table":
+            names[name] = quote(model._meta.get_field(name).column)
+    django = template.format(**names)
+    # SQLite's driver takes "?" (its "qmark" style); psycopg takes "%s".
+    driver = django.replace("%s", "?") if connection.vendor == "sqlite" else django
+    return Statement(django, driver)
+
+
+def fetchone(connection, sql: Statement, params: Sequence) -> tuple | None:
+    """The first row the statement returns, or None."""
+    with _executed(connection, sql, params) as cursor:
+        return cursor.fetchone()
+
+
+def run(connection, sql: Statement, params: Sequence) -> int:
+    """Run a statement that returns no rows; how many rows it changed."""
+    with _executed(connection, sql, params) as cursor:
+        return cursor.rowcount
+
+
+@contextmanager
+def _executed(connection, sql: Statement, params: Sequence) -> Iterator:
+    if connection.execute_wrappers or connection.queries_logged:
+        # Someone watches the SQL: Django's cursor shows it to them.
+        with connection.cursor() as cursor:
+            cursor.execute(sql.django, params)
+            yield cursor
+        return
+    # What Django's cursor checks first: a connection that is open and
+    # healthy, and no transaction that an earlier error left broken.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(sql.driver, params)
+            yield cursor
+        finally:
+            cursor.close()

@@ -44,22 +44,24 @@ class IdempotencyMiddleware:
         response = self.get_response(request)
         key = getattr(request, "idempotency_key", None)
         if key and response.status_code in (301, 302, 303):
-            applied = dict(request.session.get(SESSION_KEY, {}))
+            applied = request.applied_clicks
             applied[key] = response["Location"]
             while len(applied) > KEEP:
                 del applied[next(iter(applied))]
-            request.session[SESSION_KEY] = applied
+            request.session[SESSION_KEY] = as_stored(applied)
         return response
 
     def process_view(self, request: HttpRequest, view, args, kwargs):
         key = self.key(request)
         if key is None:
             return None
-        location = request.session.get(SESSION_KEY, {}).get(key)
+        applied = applied_clicks(request.session)
+        location = applied.get(key)
         if location is not None:
             return HttpResponseRedirect(location)
         # Checked again when the answer leaves, to record the key.
         request.idempotency_key = key
+        request.applied_clicks = applied
         return None
 
     def key(self, request: HttpRequest) -> str | None:
@@ -72,3 +74,25 @@ class IdempotencyMiddleware:
         if demo is None or demo.session_key is None:
             return None
         return key
+
+
+# The applied keys are stored as one text, a line per click, oldest first:
+# "<key> <location>". Every demo click reads and writes the whole session,
+# and 50 keys as a JSON object (100 strings) made up most of a session's
+# encoding and decoding; one string is encoded in one go. A key never
+# holds a space (KEY_SHAPE) and a Location header never holds a line break.
+
+
+def applied_clicks(session) -> dict[str, str]:
+    """The keys of the clicks applied, each with the redirect it got, oldest first."""
+    stored = session.get(SESSION_KEY)
+    if isinstance(stored, str):
+        return dict(line.split(" ", 1) for line in stored.split("\n") if " " in line)
+    if isinstance(stored, dict):
+        # How sessions saved before this format kept them.
+        return dict(stored)
+    return {}
+
+
+def as_stored(applied: dict[str, str]) -> str:
+    return "\n".join(f"{key} {location}" for key, location in applied.items())

@@ -52,7 +52,10 @@ class RedirectTrace(models.Model):
     # The path (and query string) of the request that may take the hops.
     follow = models.TextField()
     hops = models.BinaryField()
-    expires_at = models.DateTimeField(db_index=True)
+    # Not indexed: the table holds only traces still waiting (a few per
+    # visitor clicking right now), so the sweep of expired ones scans it
+    # whole, and every click's write has one index fewer to update.
+    expires_at = models.DateTimeField()
 
     def __str__(self):
         return f"Trace waiting for {self.follow}"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sandbox_apps.idempotency import KEEP, SESSION_KEY
+from sandbox_apps.idempotency import KEEP, SESSION_KEY, applied_clicks
 
 pytestmark = pytest.mark.django_db
 
@@ -53,9 +53,23 @@ def test_a_refused_click_does_not_use_up_its_key(client):
 def test_only_the_latest_keys_are_kept(client):
     for n in range(KEEP + 5):
         click(client, key=f"{n:032d}")
-    applied = client.session[SESSION_KEY]
+    applied = applied_clicks(client.session)
     assert len(applied) == KEEP
     assert f"{KEEP + 4:032d}" in applied and f"{0:032d}" not in applied
+
+
+def test_keys_a_session_kept_in_the_earlier_format_still_count(client):
+    click(client)
+    session = client.session
+    # Before, the keys were a JSON object of key -> redirect.
+    session[SESSION_KEY] = {"e" * 32: "/sandbox/ninja-gold/"}
+    session.save()
+
+    assert click(client, key="e" * 32)["Location"] == "/sandbox/ninja-gold/"
+    assert moves(client) == 1
+    click(client, key="f" * 32)
+    assert moves(client) == 2
+    assert list(applied_clicks(client.session)) == ["e" * 32, "f" * 32]
 
 
 def test_database_demos_keep_their_own_rules(client):

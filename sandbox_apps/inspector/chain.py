@@ -16,8 +16,8 @@ Why the database and not a cache: every worker already holds a connection
 to it, and one short statement costs a click far less than the file cache
 that was used before (writing a file and renaming it over the last one,
 which the file system may flush to disk) and needs no Redis. The rows are
-read and written with plain SQL, one statement each, outside any
-transaction and outside the session's row: SQLite's write lock is held for
+read and written with plain SQL (``courseware.sql``), one statement each,
+outside any transaction and outside the session's row: SQLite's write lock is held for
 that one statement, and on PostgreSQL the table is unlogged (migration
 0002). Losing a row costs only the chain's first hop, never the click.
 """
@@ -28,13 +28,12 @@ import hashlib
 import logging
 import pickle
 from datetime import timedelta
-from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.db import DatabaseError, connections, router
 from django.utils import timezone
 
-from courseware.sql import quoted_names
+from courseware import sql
 from sandbox_apps.models import RedirectTrace
 
 from .recording import Hop
@@ -78,30 +77,24 @@ def remember(session, target: str, location: str, hops: list[Hop]) -> None:
         if session.is_empty():
             return
         session.save()
-    connection, table = _table()
+    connection = _connection()
     now = timezone.now()
     try:
-        with connection.cursor() as cursor:
-            # One statement that inserts or replaces: a second redirect
-            # before the first was followed replaces the first's hops.
-            cursor.execute(
-                f"INSERT INTO {table.name} ({table.key}, {table.follow}, {table.hops}, {table.expires})"
-                " VALUES (%s, %s, %s, %s)"
-                f" ON CONFLICT ({table.key}) DO UPDATE SET {table.follow} = excluded.{table.follow},"
-                f" {table.hops} = excluded.{table.hops}, {table.expires} = excluded.{table.expires}",
-                [
-                    _key(session.session_key, target),
-                    _follow_path(location),
-                    pickle.dumps(hops[-MAX_HOPS:], pickle.HIGHEST_PROTOCOL),
-                    _moment(connection, now + timedelta(seconds=PENDING_SECONDS)),
-                ],
-            )
-            _kept += 1
-            if _kept % SWEEP_EVERY == 0:
-                cursor.execute(
-                    f"DELETE FROM {table.name} WHERE {table.expires} <= %s",
-                    [_moment(connection, now)],
-                )
+        # One statement that inserts or replaces: a second redirect before
+        # the first was followed replaces the first's hops.
+        sql.run(
+            connection,
+            _sql(connection, KEEP),
+            [
+                _key(session.session_key, target),
+                _follow_path(location),
+                pickle.dumps(hops[-MAX_HOPS:], pickle.HIGHEST_PROTOCOL),
+                _moment(connection, now + timedelta(seconds=PENDING_SECONDS)),
+            ],
+        )
+        _kept += 1
+        if _kept % SWEEP_EVERY == 0:
+            sql.run(connection, _sql(connection, SWEEP), [_moment(connection, now)])
     except DatabaseError:  # a failed write costs one hop, never the click
         logger.warning("Could not keep a redirect's trace", exc_info=True)
 
@@ -113,22 +106,20 @@ def take(session, target: str, full_path: str) -> list[Hop]:
     """
     if session is None or not session.session_key:
         return []
-    connection, table = _table()
+    connection = _connection()
     key = _key(session.session_key, target)
     try:
-        with connection.cursor() as cursor:
-            # Only the request that redirect named finds the row; any other
-            # leaves it for that one. Reading first keeps every other demo
-            # request from taking the database's write lock.
-            cursor.execute(
-                f"SELECT {table.hops} FROM {table.name}"
-                f" WHERE {table.key} = %s AND {table.follow} = %s AND {table.expires} > %s",
-                [key, full_path, _moment(connection, timezone.now())],
-            )
-            row = cursor.fetchone()
-            if row is None:
-                return []
-            cursor.execute(f"DELETE FROM {table.name} WHERE {table.key} = %s", [key])
+        # Only the request that redirect named finds the row; any other
+        # leaves it for that one. Reading first keeps every other demo
+        # request from taking the database's write lock.
+        row = sql.fetchone(
+            connection,
+            _sql(connection, FIND),
+            [key, full_path, _moment(connection, timezone.now())],
+        )
+        if row is None:
+            return []
+        sql.run(connection, _sql(connection, TAKE), [key])
         hops = pickle.loads(row[0])
     except Exception:  # noqa: BLE001 - a database that failed, or a row an older release wrote
         logger.warning("Could not read a redirect's trace", exc_info=True)
@@ -138,22 +129,25 @@ def take(session, target: str, full_path: str) -> list[Hop]:
     return [hop for hop in hops if isinstance(hop, Hop)]
 
 
-class _Names(NamedTuple):
-    """The trace table and its columns, quoted for one database."""
+KEEP = (
+    "INSERT INTO {table} ({key}, {follow}, {hops}, {expires_at}) VALUES (%s, %s, %s, %s)"
+    " ON CONFLICT ({key}) DO UPDATE SET {follow} = excluded.{follow},"
+    " {hops} = excluded.{hops}, {expires_at} = excluded.{expires_at}"
+)
+SWEEP = "DELETE FROM {table} WHERE {expires_at} <= %s"
+FIND = (
+    "SELECT {hops} FROM {table}"
+    " WHERE {key} = %s AND {follow} = %s AND {expires_at} > %s"
+)
+TAKE = "DELETE FROM {table} WHERE {key} = %s"
 
-    name: str
-    key: str
-    follow: str
-    hops: str
-    expires: str
+
+def _connection():
+    return connections[router.db_for_write(RedirectTrace)]
 
 
-def _table():
-    connection = connections[router.db_for_write(RedirectTrace)]
-    names = quoted_names(
-        connection, RedirectTrace, "key", "follow", "hops", "expires_at"
-    )
-    return connection, _Names(*names)
+def _sql(connection, template: str) -> sql.Statement:
+    return sql.statement(connection, RedirectTrace, template)
 
 
 def _moment(connection, when):
