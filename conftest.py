@@ -114,7 +114,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     more on a busy machine), after every one of those tests. The rows they
     make are the ones migrate made when the database was created, so they
     are copied now and put back as they were instead, same ids included.
-    test_database_reset.py checks that nothing is missing.
+    tests/test_database_reset.py checks that nothing is missing.
     """
     from django.core.management.commands import flush
 
