@@ -7,6 +7,7 @@ at a time, so none of their session changes is lost.
 
 import re
 import time
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -75,17 +76,15 @@ def never_cache(response) -> None:
     response.headers["Cache-Control"] = NEVER_CACHE
 
 
-# The last second written as an HTTP date: formatting one cost a click
-# about as much as its CSRF check, and clicks come many to a second.
-_last_date = (0, "")
-
-
 def _now_as_http_date() -> str:
-    global _last_date
-    second = int(time.time())
-    if _last_date[0] != second:
-        _last_date = (second, http_date(second))
-    return _last_date[1]
+    return _http_date(int(time.time()))
+
+
+# Formatting an HTTP date cost a click about as much as its CSRF check, and
+# clicks come many to a second: the last second's date is kept.
+@lru_cache(maxsize=1)
+def _http_date(second: int) -> str:
+    return http_date(second)
 
 
 class SessionWriteLockMiddleware:

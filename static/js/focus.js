@@ -124,8 +124,14 @@ export function keepFocusInDemos() {
 // A click is a press and a release on the same element. If an answer
 // swaps the demo in between (a reader clicking fast, or pressing just as
 // the board changes), the pressed button has left the page and the browser
-// drops the click without a word. When the release lands on the same
-// control in the new HTML, it is the click the reader made: send it.
+// drops the click without a word. The reader still made it when the
+// release lands on the same control in the new HTML, or when the pointer
+// stayed where it was pressed and the new HTML moved the control away
+// (a message appearing above the buttons): send it.
+// How far a press may drift and still be a click: about a fingertip's
+// wobble, the "touch slop" of mobile platforms.
+const STILL = 10;
+
 export function keepPressesAcrossSwaps() {
   const controls = "button, input[type='submit'], a[href]";
   let pressed = null;
@@ -134,7 +140,10 @@ export function keepPressesAcrossSwaps() {
     (event) => {
       const control = event.target.closest ? event.target.closest(controls) : null;
       const stage = stageOf(control);
-      pressed = stage && event.button === 0 ? { control, stage, wanted: signature(control) } : null;
+      pressed =
+        stage && event.button === 0
+          ? { control, stage, wanted: signature(control), x: event.clientX, y: event.clientY }
+          : null;
     },
     true
   );
@@ -147,12 +156,19 @@ export function keepPressesAcrossSwaps() {
       if (!was || was.control.isConnected || event.button !== 0) {
         return;
       }
+      const same = sameControl(was.stage, was.wanted);
+      if (!same) {
+        return;
+      }
       // Where the pointer is now: a touch's events stay with the element
       // first touched, which is gone.
       const under = document.elementFromPoint(event.clientX, event.clientY);
       const released = under ? under.closest(controls) : null;
-      if (released && released === sameControl(was.stage, was.wanted)) {
-        released.click();
+      const stayed = Math.hypot(event.clientX - was.x, event.clientY - was.y) <= STILL;
+      // Moved away on purpose (onto another control, say): no click, as
+      // anywhere else.
+      if (released === same || stayed) {
+        same.click();
       }
     },
     true

@@ -350,6 +350,29 @@ def test_a_click_pressed_as_the_board_changes_still_counts(page, lesson):
     expect(stage.locator(".gold-log")).not_to_contain_text("cave")
 
 
+def test_a_click_whose_button_the_new_board_moved_still_counts(page, lesson):
+    """The board that arrives between press and release has a message above
+    the buttons (the session counter's first "Added 2."), so the button is
+    no longer under the pointer that never moved. The reader made that
+    click; a release after moving away is none (the test above)."""
+    page.goto(lesson)
+    stage = gold_stage(page)
+    farm = stage.get_by_role("button", name="Go to the farm")
+    page.mouse.move(*centre(farm))
+    page.mouse.down()
+    swap_the_board(stage)
+    stage.evaluate(
+        """stage => {
+        const message = document.createElement("p");
+        message.style.height = "120px";
+        stage.querySelector("form").before(message);
+        }"""
+    )
+    page.mouse.up()
+    expect(stage.locator(".gold-moves")).to_have_text("1")
+    expect(stage.locator(".gold-log")).to_contain_text("farm")
+
+
 def test_clicks_held_behind_a_slow_answer_keep_focus_on_the_button(page, lesson):
     """Three fast clicks on one button: the first answer is slow, and the two
     clicks made meanwhile are sent from the demo once it has replaced their
