@@ -17,11 +17,12 @@ import http.client
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -265,6 +266,39 @@ class Server:
         return lambda: locks.release(number)
 
 
+def migrate(env):
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def migrated_sqlite(tmp_path_factory):
+    """An empty SQLite database, migrated once for both SQLite servers.
+
+    They have the same apps, so a copy is what a second migrate would make,
+    without its Django start-up and every migration again.
+    """
+    path = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
+    env = {**os.environ, "COURSEWARE_SQLITE_PATH": str(path)}
+    env.pop("DATABASE_URL", None)
+    migrate(env)
+    return path
+
+
+def copy_database(source, target):
+    # SQLite's backup, not a file copy: what migrate committed may still be
+    # in the write-ahead log beside the file.
+    with (
+        closing(sqlite3.connect(source)) as original,
+        closing(sqlite3.connect(target)) as copy,
+    ):
+        original.backup(copy)
+
+
 @pytest.fixture(scope="module", params=SERVERS.keys())
 def server(request, tmp_path_factory):
     settings_module, workers = SERVERS[request.param]
@@ -287,12 +321,9 @@ def server(request, tmp_path_factory):
         # module: migrate alone makes it ready, with nothing to flush.
         database_url = request.getfixturevalue("postgres_url")
         env["DATABASE_URL"] = database_url
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-    )
+        migrate(env)
+    else:
+        copy_database(request.getfixturevalue("migrated_sqlite"), sqlite_path)
     with gunicorn(env, workers) as port:
         server = Server(request.param, port, sqlite_path, database_url)
         server.env = env

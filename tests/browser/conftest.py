@@ -107,6 +107,9 @@ def assert_accessible(page, label="", within=None):
     # A demo waiting on the server is drawn faded on purpose (site.css), and
     # a faded control fails contrast: judge the page once nothing is in
     # flight, as a reader sees it between clicks.
+    # A locator, not wait_for_function: Playwright evaluates a function's
+    # text with eval in the page, which the site's Content Security Policy
+    # forbids as soon as the wait has to poll.
     expect(page.locator(".htmx-request")).to_have_count(0)
     found = page.evaluate(
         "within => axe.run(within ?? document, {resultTypes: ['violations']})",
