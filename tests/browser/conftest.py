@@ -21,7 +21,8 @@ from playwright.sync_api import expect  # noqa: E402
 # two-core machine: an answer that takes 50 ms here can take seconds there.
 # A condition that comes true passes as soon as it does, so a longer limit
 # costs nothing; only a failing test waits it out.
-expect.set_options(timeout=15_000)
+EXPECT_TIMEOUT = 15_000
+expect.set_options(timeout=EXPECT_TIMEOUT)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 PHONE = {"width": 360, "height": 740}
