@@ -9,15 +9,16 @@ Django's own cursor wraps every statement in several layers: it builds a
 wrapper object, checks the thread and the transaction, runs any execute
 wrappers, and on SQLite rewrites the statement's ``%s`` placeholders with a
 regular expression. For these one-row statements those layers cost more
-than the database's own work. So ``fetchone`` and ``run`` hand the statement to the
-database driver's cursor directly, with the placeholders it wants, and
-still turns the driver's errors into Django's (``DatabaseError`` and its
-kin), as Django's cursor would.
+than the database's own work. So ``fetchone`` and ``run`` hand the
+statement to the database driver's cursor directly, with the placeholders
+it wants, and still turn the driver's errors into Django's
+(``DatabaseError`` and its kin), as Django's cursor would.
 
-Whenever something watches the SQL, ``execute`` goes through Django's
-cursor instead, so the watcher sees every statement as before: an execute
-wrapper (the inspector's recording of a view's queries, a test that makes a
-statement fail) or the query log (DEBUG, or a test counting queries).
+Whenever something watches the SQL, ``fetchone`` and ``run`` go through
+Django's cursor instead, so the watcher sees every statement as before: an
+execute wrapper (the inspector's recording of a view's queries, a test that
+makes a statement fail) or the query log (DEBUG, or a test counting
+queries).
 """
 
 from __future__ import annotations

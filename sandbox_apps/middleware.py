@@ -72,12 +72,8 @@ def never_cache(response) -> None:
     if response.has_header("Cache-Control") or response.has_header("Expires"):
         add_never_cache_headers(response)
         return
-    response.headers["Expires"] = _now_as_http_date()
+    response.headers["Expires"] = _http_date(int(time.time()))
     response.headers["Cache-Control"] = NEVER_CACHE
-
-
-def _now_as_http_date() -> str:
-    return _http_date(int(time.time()))
 
 
 # Formatting an HTTP date cost a click about as much as its CSRF check, and

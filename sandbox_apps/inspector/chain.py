@@ -17,9 +17,10 @@ to it, and one short statement costs a click far less than the file cache
 that was used before (writing a file and renaming it over the last one,
 which the file system may flush to disk) and needs no Redis. The rows are
 read and written with plain SQL (``courseware.sql``), one statement each,
-outside any transaction and outside the session's row: SQLite's write lock is held for
-that one statement, and on PostgreSQL the table is unlogged (migration
-0002). Losing a row costs only the chain's first hop, never the click.
+outside any transaction and outside the session's row: SQLite's write lock
+is held for that one statement, and on PostgreSQL the table is unlogged
+(migration 0002). Losing a row costs only the chain's first hop, never the
+click.
 """
 
 from __future__ import annotations
