@@ -54,6 +54,7 @@ def present(request, slug):
     }
     # Back on the page of a running session, the deck opens where the class is.
     context["first_slide"] = context.get("live_slide", 1)
+    context["panel_open"] = request.GET.get("panel") == "follow"
     return render(request, "lessons/present/present.html", context)
 
 
@@ -109,7 +110,7 @@ def start(request, slug):
             panel_context(request, lesson, presentation),
         )
     slide, _ = presentation.position_in(lesson)
-    return redirect(reverse("lessons:present", args=[slug]) + f"#slide-{slide}")
+    return redirect(presenter_page(slug, slide))
 
 
 @require_POST
@@ -181,7 +182,20 @@ def end(request, presentation):
             "lessons/present/_follow_panel.html",
             panel_context(request, lesson, None),
         )
-    return redirect("lessons:present", slug=lesson.slug)
+    return redirect(presenter_page(lesson.slug))
+
+
+def presenter_page(slug, slide=None):
+    """The presenter's page after a start or end sent as a plain form.
+
+    That happens without JavaScript, and also with it when the button is
+    pressed before htmx has loaded (it comes after the page, on a phone
+    seconds after). The page then reloads, and ``?panel=follow`` keeps the
+    follow-along panel open on the new state instead of hiding it as a
+    fresh page does.
+    """
+    url = reverse("lessons:present", args=[slug]) + "?panel=follow"
+    return url + (f"#slide-{slide}" if slide else "")
 
 
 @require_safe

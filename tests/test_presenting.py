@@ -138,7 +138,12 @@ def test_staff_start_a_follow_along_session(client, lesson, staff):
     assert presentation.presenter == staff
     assert presentation.slide == 2
     assert response.status_code == 302
-    assert response["Location"] == "/lessons/deck-test/present/#slide-2"
+    assert response["Location"] == "/lessons/deck-test/present/?panel=follow#slide-2"
+    # Reloaded by the plain form, the page keeps the panel open on the news.
+    page = client.get(response["Location"]).content.decode()
+    assert "data-follow-panel data-open" in page
+    assert "End follow-along" in page
+    assert "data-open" not in client.get("/lessons/deck-test/present/").content.decode()
 
 
 def test_starting_again_returns_the_same_live_session(client, lesson, staff):
@@ -250,6 +255,17 @@ def test_only_the_presenter_can_end_the_session(
     assert response.status_code in (302, 403)
     presentation.refresh_from_db()
     assert presentation.ended_at is None
+
+
+def test_a_session_ended_by_the_plain_form_reopens_the_panel(
+    client, presentation, staff
+):
+    client.force_login(staff)
+    response = client.post(f"/f/{presentation.code}/end/")
+    assert response["Location"] == "/lessons/deck-test/present/?panel=follow"
+    page = client.get(response["Location"]).content.decode()
+    assert "data-follow-panel data-open" in page
+    assert "Start follow-along" in page
 
 
 def test_the_presenter_ends_the_session(client, presentation, staff):

@@ -804,7 +804,9 @@ import { deviceId } from "./device.js";
         first = isNaN(live) ? 0 : live - 1;
       }
       firstStep = first === live - 1 ? liveStep : 0;
-      togglePanel(false);
+      // Closed on a fresh page; open after a start or end that reloaded
+      // it (pressed before htmx had loaded), so the presenter sees it done.
+      togglePanel(Boolean(panel) && panel.hasAttribute("data-open"));
     }
     setUpFitting();
     holdHiddenDemos();

@@ -73,6 +73,29 @@ def presenter(browser, lesson, live_server):
     context.close()
 
 
+def test_starting_before_htmx_has_loaded_still_shows_the_link(
+    browser, lesson, live_server
+):
+    """On a slow phone the button can be pressed before htmx arrives: the
+    form then reloads the page, which must open on the panel, not hide it."""
+    teacher = User.objects.create_user(
+        "teacher", password="x-teacher-pass", is_staff=True
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    log_in(context, teacher, live_server.url)
+    page = context.new_page()
+    page.route(re.compile(r"htmx"), lambda route: route.abort())
+    page.goto(f"{live_server.url}/lessons/class-test/present/")
+    expect(page.locator("html")).to_have_attribute("data-demo-scripts", "failed")
+    page.get_by_role("button", name="Follow-along", exact=True).click()
+    page.get_by_role("button", name="Start follow-along").click()
+    expect(page.get_by_role("button", name="End follow-along")).to_be_visible()
+    expect(page.get_by_role("img", name="QR code for the follow-along link")).to_be_visible()
+    page.get_by_role("button", name="End follow-along").click()
+    expect(page.get_by_role("button", name="Start follow-along")).to_be_visible()
+    context.close()
+
+
 @pytest.fixture
 def follow_url(presenter, live_server):
     return f"{live_server.url}/f/{Presentation.objects.get().code}/"
