@@ -27,6 +27,7 @@ inspector on) on a throwaway SQLite database, or on the database named by
     .venv/bin/python bench/clicks.py --duration 20 --rounds 3
     .venv/bin/python bench/clicks.py --only flood --database-url postgres://...
     .venv/bin/python bench/clicks.py --only clicks --port 8200
+    .venv/bin/python bench/clicks.py --against main --rounds 6 --duration 8
 
 A click is a POST and the GET its redirect leads to; the POST row is the
 goal's measure, the "click" row (each connection alternating a POST and
@@ -37,6 +38,7 @@ Needs wrk (Debian: apt-get install wrk).
 """
 
 import argparse
+import contextlib
 import http.client
 import os
 import re
@@ -48,8 +50,10 @@ import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 from common import (
+    ROOT,
     SESSIONS_LUA,
     manage,
     production_env,
@@ -136,72 +140,108 @@ def main():
         help="run only these parts (repeatable); all three by default",
     )
     parser.add_argument("--port", type=int, default=PORT)
+    parser.add_argument(
+        "--against",
+        metavar="REF",
+        help="A/B: measure the clicks on git REF (A) and on this tree (B) in "
+        "alternating rounds, each on its own server and database (port and "
+        "port+1), and print B/A; only the clicks part runs",
+    )
     args = parser.parse_args()
     parts = set(args.only or ["clicks", "login", "flood"])
 
     require_wrk()
-    with tempfile.TemporaryDirectory() as tmp:
-        extra = {
-            "COURSEWARE_BENCH": "1",
-            "COURSEWARE_INSPECTOR": "1",
-            # The flood's 400s would fill the output with "Bad Request" lines.
-            "COURSEWARE_LOG_LEVEL": "ERROR",
-            # Every flood login must really hash: no throttle refuses it early.
-            "COURSEWARE_LOGIN_FAILURES_PER_SANDBOX": "1000000000",
-            "COURSEWARE_LOGIN_FAILURES_PER_ADDRESS": "1000000000",
-        }
+    if args.against:
         if args.database_url:
-            extra["DATABASE_URL"] = args.database_url
-        env = production_env(tmp, **extra)
-        manage(
-            env,
-            ["migrate", "-v0"],
-            ["collectstatic", "--no-input", "-v0"],
-            ["sync_content"],
-        )
-        server = start_gunicorn(env, args.port, args.workers)
-        base = f"http://127.0.0.1:{args.port}"
-        try:
-            # Workers warm their page cache before answering; a busy machine is slow.
-            wait_until_up(base + "/bench/hello/", timeout=180)
-            click_script = write_click_script(tmp, base, args.connections)
-            follow_script = write_click_script(
+            parser.error("--against makes its own SQLite databases")
+        against(args)
+        return
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        click_server(tmp, args.port, args) as server,
+    ):
+        if "clicks" in parts:
+            clicks(server, args)
+        if "login" in parts:
+            login_flood(server.base, server.click_script, args)
+        if "flood" in parts:
+            one_visitor_flood(server.base, tmp, args)
+
+
+@contextlib.contextmanager
+def click_server(tmp, port, args, root=ROOT):
+    """gunicorn serving the source tree ``root`` on a fresh database in ``tmp``,
+    with the wrk scripts of ``args.connections`` visitors who have a session."""
+    extra = {
+        "COURSEWARE_BENCH": "1",
+        "COURSEWARE_INSPECTOR": "1",
+        # The flood's 400s would fill the output with "Bad Request" lines.
+        "COURSEWARE_LOG_LEVEL": "ERROR",
+        # Every flood login must really hash: no throttle refuses it early.
+        "COURSEWARE_LOGIN_FAILURES_PER_SANDBOX": "1000000000",
+        "COURSEWARE_LOGIN_FAILURES_PER_ADDRESS": "1000000000",
+    }
+    if args.database_url:
+        extra["DATABASE_URL"] = args.database_url
+    env = production_env(tmp, **extra)
+    manage(
+        env,
+        ["migrate", "-v0"],
+        ["collectstatic", "--no-input", "-v0"],
+        ["sync_content"],
+        root=root,
+    )
+    server = start_gunicorn(env, port, args.workers, root)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        # Workers warm their page cache before answering; a busy machine is slow.
+        wait_until_up(base + "/bench/hello/", timeout=180)
+        yield SimpleNamespace(
+            base=base,
+            pid=server.pid,
+            click_script=write_click_script(tmp, base, args.connections),
+            follow_script=write_click_script(
                 tmp, base, args.connections, "follow.lua", follow=True
-            )
-            if "clicks" in parts:
-                clicks(base, server.pid, click_script, follow_script, args)
-            if "login" in parts:
-                login_flood(base, click_script, args)
-            if "flood" in parts:
-                one_visitor_flood(base, tmp, args)
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+            ),
+        )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 # --- 1. Clicks against hello ----------------------------------------------------
 
+HELLO, POST, CLICK = "hello", "Ninja Gold POST", "click (POST+GET)"
 
-def clicks(base, master_pid, click_script, follow_script, args):
-    runs = {"hello": [], "Ninja Gold POST": [], "click (POST+GET)": []}
+
+def clicks_round(server, args):
+    """One wrk run of each kind of request: {label: (req/s, p50, p99, CPU ms, errors)}."""
+    measured = {}
+    for label in (HELLO, POST, CLICK):
+        if label == HELLO:
+            wrk_args = [server.base + "/bench/hello/"]
+        elif label == POST:
+            wrk_args = ["-s", server.click_script, server.base + NINJA]
+        else:
+            wrk_args = ["-s", server.follow_script, server.base + NINJA]
+        cpu_before = server_cpu_seconds(server.pid)
+        rate, p50, p99, errors = run_wrk(
+            [f"-t{args.connections}", f"-c{args.connections}",
+             f"-d{args.duration}s", *wrk_args]
+        )  # fmt: skip
+        cpu = server_cpu_seconds(server.pid) - cpu_before
+        requests = rate * args.duration
+        if label == CLICK:
+            requests /= 2  # CPU per click: a POST and its GET
+        measured[label] = (rate, p50, p99, cpu / requests * 1000, errors)
+    return measured
+
+
+def clicks(server, args):
+    runs = {HELLO: [], POST: [], CLICK: []}
     for _ in range(args.rounds):
-        for label in runs:
-            if label == "hello":
-                wrk_args = [base + "/bench/hello/"]
-            elif label == "Ninja Gold POST":
-                wrk_args = ["-s", click_script, base + NINJA]
-            else:
-                wrk_args = ["-s", follow_script, base + NINJA]
-            cpu_before = server_cpu_seconds(master_pid)
-            rate, p50, p99, errors = run_wrk(
-                [f"-t{args.connections}", f"-c{args.connections}",
-                 f"-d{args.duration}s", *wrk_args]
-            )  # fmt: skip
-            cpu = server_cpu_seconds(master_pid) - cpu_before
-            requests = rate * args.duration
-            if label == "click (POST+GET)":
-                requests /= 2  # CPU per click: a POST and its GET
-            runs[label].append((rate, p50, p99, cpu / requests * 1000, errors))
+        for label, measured in clicks_round(server, args).items():
+            runs[label].append(measured)
 
     print(
         f"\nClicks: {args.workers} gunicorn workers, {args.connections} connections "
@@ -221,8 +261,8 @@ def clicks(base, master_pid, click_script, follow_script, args):
         print(
             f"| {label:<16} | {rate:>7.0f} | {p50:>7.2f} | {p99:>7.2f} | {cpu:>10.2f} |{note}"
         )
-    hello, post = medians["hello"], medians["Ninja Gold POST"]
-    click = medians["click (POST+GET)"]
+    hello, post = medians[HELLO], medians[POST]
+    click = medians[CLICK]
     print(
         f"\nCPU is per request, and per POST+GET pair on the click row; "
         f"load average {os.getloadavg()[0]:.1f}."
@@ -231,6 +271,94 @@ def clicks(base, master_pid, click_script, follow_script, args):
         f"\nA whole click (POST + GET) vs hello: p99 {click[0] / hello[0]:.2f}x, "
         f"CPU {click[1] / hello[1]:.2f}x"
     )
+
+
+# What the A/B table compares, each figure taken from one round's
+# measurements of one tree: (name, function of {label: measured}).
+AB_FIGURES = [
+    ("hello p99 ms", lambda m: m[HELLO][2]),
+    ("hello CPU ms", lambda m: m[HELLO][3]),
+    ("POST p99 ms", lambda m: m[POST][2]),
+    ("POST CPU ms", lambda m: m[POST][3]),
+    ("POST p99 / hello", lambda m: m[POST][2] / m[HELLO][2]),
+    ("POST CPU / hello", lambda m: m[POST][3] / m[HELLO][3]),
+    ("click p99 / hello", lambda m: m[CLICK][2] / m[HELLO][2]),
+    ("click CPU / hello", lambda m: m[CLICK][3] / m[HELLO][3]),
+]
+
+
+def against(args):
+    """A/B: the clicks on git ``args.against`` (A) and on this tree (B).
+
+    Changes worth a few percent drown in a shared machine's noise between
+    runs minutes apart, so both servers run at once and the rounds
+    alternate (A B, B A, A B, ...): a load that comes and goes falls on
+    both. Only one server is measured at a time; the other sits idle.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        ref_tree = Path(tmp) / "ref"
+        git = ["git", "-C", str(ROOT), "worktree"]
+        subprocess.run(
+            [*git, "add", "--detach", "--quiet", str(ref_tree), args.against],
+            check=True,
+        )
+        try:
+            # The exercises' runtime is built, not committed; pages that
+            # name its files need them to exist for collectstatic's manifest.
+            built = ROOT / "static" / "exercises" / "build"
+            if built.exists() and not (ref_tree / built.relative_to(ROOT)).exists():
+                (ref_tree / built.relative_to(ROOT)).symlink_to(built)
+            trees = {"A": ref_tree, "B": ROOT}
+            with contextlib.ExitStack() as stack:
+                servers = {}
+                for number, (name, root) in enumerate(trees.items()):
+                    folder = Path(tmp) / name
+                    folder.mkdir()
+                    servers[name] = stack.enter_context(
+                        click_server(str(folder), args.port + number, args, root)
+                    )
+                compare(servers, args)
+        finally:
+            subprocess.run([*git, "remove", "--force", str(ref_tree)], check=True)
+
+
+def compare(servers, args):
+    runs = {name: [] for name in servers}
+    loads = []
+    for round_number in range(args.rounds):
+        order = list(servers) if round_number % 2 == 0 else list(servers)[::-1]
+        for name in order:
+            runs[name].append(clicks_round(servers[name], args))
+        loads.append(os.getloadavg()[0])
+        print(f"round {round_number + 1}, load average {loads[-1]:.1f}", flush=True)
+        for name in servers:
+            measured = runs[name][-1]
+            errors = sum(m[4] for m in measured.values())
+            print(
+                f"  {name}: "
+                + ", ".join(
+                    f"{figure} {get(measured):.2f}" for figure, get in AB_FIGURES
+                )
+                + (f" ({errors} unexpected statuses)" if errors else ""),
+                flush=True,
+            )
+
+    print(
+        f"\nA/B: A is {args.against}, B this tree; {args.workers} gunicorn workers "
+        f"each, {args.connections} connections, {args.duration} s per run, "
+        f"{args.rounds} alternating rounds, load average "
+        f"{min(loads):.1f}-{max(loads):.1f}.\nA and B are medians over the rounds; "
+        f"B/A is the median of the rounds' B/A (each pair measured\nside by side, so a load that drifts between rounds cancels out).\n"
+    )
+    print(f"| {'figure':<18} | {'A':>8} | {'B':>8} | {'B/A':>6} |")
+    print(f"|{'-' * 20}|{'-' * 10}|{'-' * 10}|{'-' * 8}|")
+    for figure, get in AB_FIGURES:
+        a = [get(measured) for measured in runs["A"]]
+        b = [get(measured) for measured in runs["B"]]
+        ratio = median([y / x for x, y in zip(a, b, strict=True)])
+        print(
+            f"| {figure:<18} | {median(a):>8.2f} | {median(b):>8.2f} | {ratio:>6.3f} |"
+        )
 
 
 def server_cpu_seconds(master_pid):

@@ -56,11 +56,12 @@ def production_env(tmp: str, **extra: str) -> dict:
     }
 
 
-def manage(env: dict, *commands: list[str]) -> None:
+def manage(env: dict, *commands: list[str], root: Path = ROOT) -> None:
+    """Run manage.py commands in the source tree ``root`` (this one by default)."""
     for command in commands:
         subprocess.run(
             [PYTHON, "manage.py", *command],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             check=True,
             stdout=subprocess.DEVNULL,
@@ -96,8 +97,11 @@ def latency(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
-    """gunicorn with ``workers`` sync workers on 127.0.0.1:``port``, no access log."""
+def start_gunicorn(
+    env: dict, port: int, workers: int, root: Path = ROOT
+) -> subprocess.Popen:
+    """gunicorn with ``workers`` sync workers on 127.0.0.1:``port``, no access log,
+    serving the source tree ``root`` (this one by default)."""
     return subprocess.Popen(
         [
             PYTHON, "-m", "gunicorn", "courseware.wsgi",
@@ -106,7 +110,7 @@ def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
             "--no-control-socket",
             "--access-logfile", "/dev/null",
         ],
-        cwd=ROOT,
+        cwd=root,
         env=env,
     )  # fmt: skip
 
