@@ -20,7 +20,7 @@ stay with Django's code, unchanged. Sessions made by either engine are read
 by the other, so switching back is a settings change.
 
 The session data is signed in Django's format (``django.core.signing``:
-JSON, compressed when that is shorter, base64, a timestamp and an HMAC), but
+JSON, compressed when large (``COMPRESS_OVER``), base64, a timestamp and an HMAC), but
 without Django's per-call work: ``signing.dumps`` and ``loads`` build a
 signer, derive its HMAC key from the secret again and run the HMAC through
 Python's ``hmac.new`` on every call, which cost a demo click more than its
@@ -53,13 +53,14 @@ class SessionStore(db.SessionStore):
     def encode(self, session_dict) -> str:
         """What Django's ``SessionBase.encode`` makes, readable by its ``decode``."""
         data = self.serializer().dumps(session_dict)
-        # zlib's fastest level: a session is a few kilobytes of JSON, and
-        # any level decompresses the same way.
-        compressed = zlib.compress(data, 1)
-        if len(compressed) < len(data) - 1:
-            # The "." says "compressed", inside the signed part as in Django.
-            value = "." + _b64(compressed)
-        else:
+        value = None
+        if len(data) > COMPRESS_OVER:
+            # zlib's fastest level: any level decompresses the same way.
+            compressed = zlib.compress(data, 1)
+            if len(compressed) < len(data) - 1:
+                # The "." says "compressed", inside the signed part as in Django.
+                value = "." + _b64(compressed)
+        if value is None:
             value = _b64(data)
         value = f"{value}:{signing.b62_encode(int(time.time()))}"
         return f"{value}:{self._signature(value)}"
@@ -123,6 +124,15 @@ class SessionStore(db.SessionStore):
     def _sql(self, connection, template: str) -> sql.Statement:
         return sql.statement(connection, self.model, template)
 
+
+# Django compresses session data whenever that makes it shorter. A demo's
+# session is a few kilobytes (most of it the Idempotency-Keys of its last
+# clicks, random letters that zlib shrinks by only about half), and
+# compressing it cost a click more time than signing, storing and reading
+# the longer text: 5% of the click's CPU. A session this large or larger is
+# compressed, as Django would; below it the row is stored plain, which both
+# engines read.
+COMPRESS_OVER = 8 * 1024
 
 LOAD = (
     "SELECT {session_data} FROM {table} WHERE {session_key} = %s AND {expire_date} > %s"

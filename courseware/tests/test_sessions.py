@@ -38,7 +38,7 @@ def test_what_one_engine_saves_the_other_reads():
 
 # A value JSON keeps as it is, and one long enough that it is stored compressed.
 SMALL = {"ninja_gold": {"gold": 12, "log": ["Earned 12 golds from the farm."]}}
-LARGE = {"_applied_clicks": {f"{n:032x}": "/sandbox/ninja-gold/" for n in range(50)}}
+LARGE = {"notes": [f"Note {n}: earned {n} golds from the farm." for n in range(300)]}
 
 
 @pytest.mark.parametrize("value", [SMALL, LARGE], ids=["plain", "compressed"])
@@ -47,6 +47,21 @@ def test_django_reads_the_signed_data_this_engine_writes(value):
     assert encoded.startswith(".") == (value is LARGE)
     assert db.SessionStore().decode(encoded) == value
     assert signing.loads(encoded, salt=SessionStore().key_salt) == value
+
+
+def test_a_demo_session_of_a_few_kilobytes_is_stored_plain(client):
+    """Compressing it costs a click more than the longer text does (COMPRESS_OVER)."""
+    for n in range(60):
+        client.post(
+            NINJA + "process_money/",
+            {"place": "farm"},
+            HTTP_IDEMPOTENCY_KEY=f"{n:032x}",
+            **HTMX,
+        )
+    stored = Session.objects.get(session_key=client.session.session_key)
+    assert len(stored.session_data) > 2000
+    assert not stored.session_data.startswith(".")
+    assert len(client.session["_applied_clicks"].splitlines()) == 50
 
 
 @pytest.mark.parametrize("value", [SMALL, LARGE], ids=["plain", "compressed"])
