@@ -9,9 +9,7 @@ reading a session and saving changes to an existing one skip the ORM:
 
 - load: ``SELECT session_data ... WHERE session_key = %s AND expire_date > %s``
 - save: ``UPDATE ... SET session_data = %s, expire_date = %s WHERE session_key = %s``,
-  a single statement, atomic without a transaction around it; or in one
-  transaction with the rows a request asked to write with it
-  (``write_with_save``: the inspector's redirect trace).
+  a single statement, atomic without a transaction around it.
 
 Both run through ``courseware.sql``, which hands them to the database
 driver without Django's per-statement layers unless something watches the
@@ -37,7 +35,6 @@ in ``SECRET_KEY_FALLBACKS``, or a forged one) goes to Django's own
 import functools
 import hashlib
 import hmac
-import logging
 import time
 import zlib
 
@@ -51,25 +48,8 @@ from django.utils.encoding import force_bytes
 
 from courseware import sql
 
-logger = logging.getLogger(__name__)
-
 
 class SessionStore(db.SessionStore):
-    def __init__(self, session_key=None):
-        super().__init__(session_key)
-        self._rows_with_save: list[tuple[sql.Statement, list]] = []
-
-    def write_with_save(self, statement: sql.Statement, params: list) -> None:
-        """Run ``statement`` in the same commit as this session's next save.
-
-        One commit costs less than two, and on SQLite takes the database's
-        write lock once. For a row that may be lost but must not cost the
-        save (the inspector's redirect trace): if it fails, it is logged and
-        the session is saved without it. Only for a row in the session's
-        database, when a save is sure to follow.
-        """
-        self._rows_with_save.append((statement, params))
-
     def encode(self, session_dict) -> str:
         """What Django's ``SessionBase.encode`` makes, readable by its ``decode``."""
         data = self.serializer().dumps(session_dict)
@@ -124,33 +104,14 @@ class SessionStore(db.SessionStore):
         return self.decode(row[0])
 
     def save(self, must_create=False):
-        rows, self._rows_with_save = self._rows_with_save, []
         if self.session_key is None or must_create:
-            super().save(must_create=must_create)
-            for statement, params in rows:
-                self._write_alone(statement, params)
-            return
+            return super().save(must_create=must_create)
         connection = connections[router.db_for_write(self.model)]
         values = [
             self.encode(self._get_session()),
             connection.ops.adapt_datetimefield_value(self.get_expiry_date()),
             self.session_key,
         ]
-        if rows:
-            try:
-                with sql.transaction(connection):
-                    self._update(connection, values)
-                    for statement, params in rows:
-                        sql.run(connection, statement, params)
-                return
-            except UpdateError:
-                raise
-            except DatabaseError:
-                # The transaction rolled back: the session is saved alone.
-                logger.warning("Could not write a row with the session", exc_info=True)
-        self._update(connection, values)
-
-    def _update(self, connection, values: list) -> None:
         try:
             updated = sql.run(connection, self._sql(connection, SAVE), values)
         except DatabaseError as error:
@@ -159,13 +120,6 @@ class SessionStore(db.SessionStore):
             # The row is gone (the visitor logged out in another tab, or the
             # session was purged): Django answers this the same way.
             raise UpdateError
-
-    def _write_alone(self, statement: sql.Statement, params: list) -> None:
-        connection = connections[router.db_for_write(self.model)]
-        try:
-            sql.run(connection, statement, params)
-        except DatabaseError:
-            logger.warning("Could not write a row with the session", exc_info=True)
 
     def _sql(self, connection, template: str) -> sql.Statement:
         return sql.statement(connection, self.model, template)

@@ -19,11 +19,6 @@ Django's cursor instead, so the watcher sees every statement as before: an
 execute wrapper (the inspector's recording of a view's queries, a test that
 makes a statement fail) or the query log (DEBUG, or a test counting
 queries).
-
-``transaction`` commits the statements run inside it once, together: a
-demo click saves its session and its redirect's trace in one commit
-(courseware/sessions.py), which costs less than two, and on SQLite takes the
-database's write lock once rather than twice.
 """
 
 from __future__ import annotations
@@ -32,9 +27,6 @@ import string
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import NamedTuple
-
-from django.db import DatabaseError
-from django.db import transaction as django_transaction
 
 
 class Statement(NamedTuple):
@@ -88,57 +80,8 @@ def run(connection, sql: Statement, params: Sequence) -> int:
 
 
 @contextmanager
-def transaction(connection) -> Iterator[None]:
-    """Run the block's statements in one transaction: all committed, or none.
-
-    Through the driver, like the statements, when nothing watches the SQL
-    and no transaction is open; otherwise ``transaction.atomic``, which a
-    watcher sees and which nests in an open transaction (a test's) as a
-    savepoint.
-    """
-    if _watched(connection) or not connection.get_autocommit():
-        with django_transaction.atomic(using=connection.alias):
-            yield
-        return
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    # As Django begins one: SQLite's "BEGIN IMMEDIATE" takes the write lock
-    # at once (settings' transaction_mode), so the block never waits for it
-    # half-way through.
-    mode = getattr(connection, "transaction_mode", None)
-    begin = f"BEGIN {mode}" if mode else "BEGIN"
-    cursor = connection.connection.cursor()
-    try:
-        with connection.wrap_database_errors:
-            cursor.execute(begin)
-        try:
-            yield
-            with connection.wrap_database_errors:
-                cursor.execute("COMMIT")
-        except BaseException:
-            _roll_back(connection, cursor)
-            raise
-    finally:
-        cursor.close()
-
-
-def _roll_back(connection, cursor) -> None:
-    try:
-        with connection.wrap_database_errors:
-            cursor.execute("ROLLBACK")
-    except DatabaseError:
-        # A connection that broke is closed by Django, and closing it rolls
-        # back; the error the block raised is the one that matters.
-        connection.close()
-
-
-def _watched(connection) -> bool:
-    return bool(connection.execute_wrappers or connection.queries_logged)
-
-
-@contextmanager
 def _executed(connection, sql: Statement, params: Sequence) -> Iterator:
-    if _watched(connection):
+    if connection.execute_wrappers or connection.queries_logged:
         # Someone watches the SQL: Django's cursor shows it to them.
         with connection.cursor() as cursor:
             cursor.execute(sql.django, params)

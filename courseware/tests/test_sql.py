@@ -85,34 +85,3 @@ def test_a_transaction_an_error_broke_runs_nothing_more(stored):
         transaction.set_rollback(True)
         with pytest.raises(TransactionManagementError):
             sql.fetchone(connection, statement, [stored.session_key])
-
-
-KEEP = "UPDATE {table} SET {session_data} = %s WHERE {session_key} = %s"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_transaction_commits_its_statements_together_through_the_driver(
-    stored, monkeypatch
-):
-    def no_django_cursor():
-        raise AssertionError("Django's cursor was used")
-
-    update = sql.statement(connection, Session, KEEP)
-    monkeypatch.setattr(connection, "cursor", no_django_cursor)
-    with pytest.raises(DatabaseError, match="nowhere"), sql.transaction(connection):
-        sql.run(connection, update, ["lost", stored.session_key])
-        sql.run(
-            connection,
-            sql.Statement("DELETE FROM nowhere", "DELETE FROM nowhere"),
-            [],
-        )
-    monkeypatch.undo()
-    # Rolled back as a whole, and the connection is usable again.
-    stored.refresh_from_db()
-    assert stored.session_data == "data"
-
-    with sql.transaction(connection):
-        sql.run(connection, update, ["kept", stored.session_key])
-    assert connection.get_autocommit() and not connection.in_atomic_block
-    stored.refresh_from_db()
-    assert stored.session_data == "kept"

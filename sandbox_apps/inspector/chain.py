@@ -17,10 +17,9 @@ to it, and one short statement costs a click far less than the file cache
 that was used before (writing a file and renaming it over the last one,
 which the file system may flush to disk) and needs no Redis. The rows are
 read and written with plain SQL (``courseware.sql``), one statement each,
-outside the session's row. A click changes its session, which is saved
-as the response leaves: the trace is written in that same commit (one
-write, SQLite's write lock taken once); otherwise on its own. On
-PostgreSQL the table is unlogged (migration 0002). Losing a row costs only the chain's first hop, never the
+outside any transaction and outside the session's row: SQLite's write lock
+is held for that one statement, and on PostgreSQL the table is unlogged
+(migration 0002). Losing a row costs only the chain's first hop, never the
 click.
 """
 
@@ -81,42 +80,24 @@ def remember(session, target: str, location: str, hops: list[Hop]) -> None:
         session.save()
     connection = _connection()
     now = timezone.now()
-    # One statement that inserts or replaces: a second redirect before the
-    # first was followed replaces the first's hops.
-    statement = _sql(connection, KEEP)
-    params = [
-        _key(session.session_key, target),
-        _follow_path(location),
-        pickle.dumps(hops[-MAX_HOPS:], pickle.HIGHEST_PROTOCOL),
-        _moment(connection, now + timedelta(seconds=PENDING_SECONDS)),
-    ]
     try:
-        if _saved_as_response_leaves(session, connection):
-            # In the same commit as the session, which a click changes:
-            # one write to the database instead of two.
-            session.write_with_save(statement, params)
-        else:
-            sql.run(connection, statement, params)
+        # One statement that inserts or replaces: a second redirect before
+        # the first was followed replaces the first's hops.
+        sql.run(
+            connection,
+            _sql(connection, KEEP),
+            [
+                _key(session.session_key, target),
+                _follow_path(location),
+                pickle.dumps(hops[-MAX_HOPS:], pickle.HIGHEST_PROTOCOL),
+                _moment(connection, now + timedelta(seconds=PENDING_SECONDS)),
+            ],
+        )
         _kept += 1
         if _kept % SWEEP_EVERY == 0:
             sql.run(connection, _sql(connection, SWEEP), [_moment(connection, now)])
     except DatabaseError:  # a failed write costs one hop, never the click
         logger.warning("Could not keep a redirect's trace", exc_info=True)
-
-
-def _saved_as_response_leaves(session, connection) -> bool:
-    """Whether SessionMiddleware will save ``session``, in ``connection``'s
-    database, before the redirect reaches the browser.
-
-    It saves a session that changed and is not empty, unless the response
-    is a server error: never the case here, this response is a redirect.
-    """
-    return (
-        hasattr(session, "write_with_save")
-        and session.modified
-        and not session.is_empty()
-        and router.db_for_write(session.model) == connection.alias
-    )
 
 
 def take(session, target: str, full_path: str) -> list[Hop]:
