@@ -44,24 +44,19 @@ class IdempotencyMiddleware:
         response = self.get_response(request)
         key = getattr(request, "idempotency_key", None)
         if key and response.status_code in (301, 302, 303):
-            applied = request.applied_clicks
-            applied[key] = response["Location"]
-            while len(applied) > KEEP:
-                del applied[next(iter(applied))]
-            request.session[SESSION_KEY] = as_stored(applied)
+            stored = request.session.get(SESSION_KEY)
+            request.session[SESSION_KEY] = with_click(stored, key, response["Location"])
         return response
 
     def process_view(self, request: HttpRequest, view, args, kwargs):
         key = self.key(request)
         if key is None:
             return None
-        applied = applied_clicks(request.session)
-        location = applied.get(key)
+        location = applied_location(request.session.get(SESSION_KEY), key)
         if location is not None:
             return HttpResponseRedirect(location)
         # Checked again when the answer leaves, to record the key.
         request.idempotency_key = key
-        request.applied_clicks = applied
         return None
 
     def key(self, request: HttpRequest) -> str | None:
@@ -79,8 +74,10 @@ class IdempotencyMiddleware:
 # The applied keys are stored as one text, a line per click, oldest first:
 # "<key> <location>". Every demo click reads and writes the whole session,
 # and 50 keys as a JSON object (100 strings) made up most of a session's
-# encoding and decoding; one string is encoded in one go. A key never
-# holds a space (KEY_SHAPE) and a Location header never holds a line break.
+# encoding and decoding; one string is encoded in one go. A click looks its
+# key up and adds its line with string searches, without taking the text
+# apart into 50 lines and joining them again. A key never holds a space
+# (KEY_SHAPE) and a Location header never holds a line break.
 
 
 def applied_clicks(session) -> dict[str, str]:
@@ -94,5 +91,30 @@ def applied_clicks(session) -> dict[str, str]:
     return {}
 
 
-def as_stored(applied: dict[str, str]) -> str:
-    return "\n".join(f"{key} {location}" for key, location in applied.items())
+def applied_location(stored, key: str) -> str | None:
+    """Where the click with ``key`` was redirected, or None if it was not applied."""
+    if isinstance(stored, dict):
+        return stored.get(key)
+    if not isinstance(stored, str):
+        return None
+    # A key starts its line and is followed by a space; the "\n" in front
+    # finds the first line too, at the same position.
+    start = ("\n" + stored).find(f"\n{key} ")
+    if start < 0:
+        return None
+    line = stored[start:].split("\n", 1)[0]
+    return line.split(" ", 1)[1]
+
+
+def with_click(stored, key: str, location: str) -> str:
+    """The stored text with this click's line added, keeping the latest KEEP lines."""
+    if isinstance(stored, dict):
+        stored = "\n".join(f"{old} {where}" for old, where in stored.items())
+    elif not isinstance(stored, str):
+        stored = ""
+    text = f"{stored}\n{key} {location}" if stored else f"{key} {location}"
+    lines = text.count("\n") + 1
+    if lines > KEEP:
+        # The part after the first (lines - KEEP) line breaks: the newest KEEP.
+        text = text.split("\n", lines - KEEP)[-1]
+    return text
