@@ -20,10 +20,10 @@ stay with Django's code, unchanged. Sessions made by either engine are read
 by the other, so switching back is a settings change.
 
 The session data is signed in Django's format (``django.core.signing``:
-JSON, compressed when large (``COMPRESS_OVER``), base64, a timestamp and an HMAC), but
-without Django's per-call work: ``signing.dumps`` and ``loads`` build a
-signer, derive its HMAC key from the secret again and run the HMAC through
-Python's ``hmac.new`` on every call, which cost a demo click more than its
+JSON, compressed when large (``COMPRESS_OVER``), base64, a timestamp and an
+HMAC), but without Django's per-call work: ``signing.dumps`` and ``loads``
+build a signer, derive its HMAC key from the secret again and run the HMAC
+through Python's ``hmac.new`` on every call, which cost a demo click more than its
 view. Here the derived key is kept per secret, and the HMAC is one call to
 ``hmac.digest``. A value that the current secret did not sign (an old one
 in ``SECRET_KEY_FALLBACKS``, or a forged one) goes to Django's own
@@ -129,8 +129,8 @@ class SessionStore(db.SessionStore):
 # session is a few kilobytes (most of it the Idempotency-Keys of its last
 # clicks, random letters that zlib shrinks by only about half), and
 # compressing it cost a click more time than signing, storing and reading
-# the longer text: 5% of the click's CPU. A session this large or larger is
-# compressed, as Django would; below it the row is stored plain, which both
+# the longer text: 5% of the click's CPU. A session larger than this is
+# compressed, as Django would; a smaller one is stored plain, which both
 # engines read.
 COMPRESS_OVER = 8 * 1024
 
