@@ -348,7 +348,8 @@ def compare(servers, args):
         f"each, {args.connections} connections, {args.duration} s per run, "
         f"{args.rounds} alternating rounds, load average "
         f"{min(loads):.1f}-{max(loads):.1f}.\nA and B are medians over the rounds; "
-        f"B/A is the median of the rounds' B/A (each pair measured\nside by side, so a load that drifts between rounds cancels out).\n"
+        f"B/A is the median of the rounds' B/A (each pair measured\nside by side, "
+        f"so a load that drifts between rounds cancels out).\n"
     )
     print(f"| {'figure':<18} | {'A':>8} | {'B':>8} | {'B/A':>6} |")
     print(f"|{'-' * 20}|{'-' * 10}|{'-' * 10}|{'-' * 8}|")
