@@ -80,17 +80,6 @@ class IdempotencyMiddleware:
 # (KEY_SHAPE) and a Location header never holds a line break.
 
 
-def applied_clicks(session) -> dict[str, str]:
-    """The keys of the clicks applied, each with the redirect it got, oldest first."""
-    stored = session.get(SESSION_KEY)
-    if isinstance(stored, str):
-        return dict(line.split(" ", 1) for line in stored.split("\n") if " " in line)
-    if isinstance(stored, dict):
-        # How sessions saved before this format kept them.
-        return dict(stored)
-    return {}
-
-
 def applied_location(stored, key: str) -> str | None:
     """Where the click with ``key`` was redirected, or None if it was not applied."""
     if isinstance(stored, dict):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sandbox_apps.idempotency import KEEP, SESSION_KEY, applied_clicks
+from sandbox_apps.idempotency import KEEP, SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +16,11 @@ def moves(client):
 def click(client, key=None, place="farm"):
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
     return client.post(FARM, {"place": place}, HTTP_HX_REQUEST="true", **headers)
+
+
+def applied_clicks(session) -> list[str]:
+    """The keys of the clicks the session holds as applied, oldest first."""
+    return [line.split(" ", 1)[0] for line in session[SESSION_KEY].split("\n")]
 
 
 def test_the_same_click_sent_twice_counts_once(client):
