@@ -90,7 +90,9 @@ def test_starting_before_htmx_has_loaded_still_shows_the_link(
     page.get_by_role("button", name="Follow-along", exact=True).click()
     page.get_by_role("button", name="Start follow-along").click()
     expect(page.get_by_role("button", name="End follow-along")).to_be_visible()
-    expect(page.get_by_role("img", name="QR code for the follow-along link")).to_be_visible()
+    expect(
+        page.get_by_role("img", name="QR code for the follow-along link")
+    ).to_be_visible()
     page.get_by_role("button", name="End follow-along").click()
     expect(page.get_by_role("button", name="Start follow-along")).to_be_visible()
     context.close()
