@@ -8,6 +8,7 @@ installed so a test can skip saying what to install.
 """
 
 import contextlib
+import fcntl
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -39,20 +41,40 @@ def missing() -> list[str]:
     return absent
 
 
-_taken: set[int] = set()
+# Port -> the open lock file that reserves it for this process.
+_reserved: dict[int, object] = {}
+LOCKS = Path(tempfile.gettempdir(), "courseware-ports")
 
 
 def free_port() -> int:
+    """A port in PORTS that no other process is using or about to use.
+
+    A port found free by binding to it is free only until someone binds it:
+    two processes scanning at once (the scale-out drill and the reload test
+    on two test workers, or two checkouts' runs) would both pick the first
+    one, and the second server would fail to start. So a port is also
+    reserved by an exclusive lock on a file named after it, held as long as
+    this process lives and released by the system when it ends, even if it
+    crashes.
+    """
     low, high = (int(part) for part in PORTS.split("-"))
+    LOCKS.mkdir(exist_ok=True)
     for port in range(low, high + 1):
-        if port in _taken:
+        if port in _reserved:
+            continue
+        lock = open(LOCKS / str(port), "a")  # noqa: SIM115 - held until exit
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
             continue
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
+                lock.close()
                 continue
-        _taken.add(port)
+        _reserved[port] = lock
         return port
     raise RuntimeError(f"no free port in {PORTS}")
 
