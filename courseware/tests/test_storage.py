@@ -19,8 +19,9 @@ def test_site_modules_import_each_other_by_fingerprinted_names(settings, tmp_pat
     # storage would compress twice) or Django's admin (1.4 MB, over half of
     # the rest, and no module imports): the site's own scripts are the
     # subject. htmx's files stay, as their text is what misleads Django's
-    # import patterns. The scale-out drill (tests/test_scaleout.py) collects
-    # everything, as a deploy does.
+    # import patterns. The scale-out drill (tests/test_scaleout.py)
+    # fingerprints everything else, as a deploy does, but compresses nothing
+    # (bench/uncompressed_static.py): compressing is proved here.
     call_command(
         "collectstatic",
         interactive=False,

@@ -18,7 +18,9 @@ import unittest
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.test.runner import DiscoverRunner
+from django.test.utils import override_settings
 
 # Files of the project that are scaffolding, not the learner's code: a
 # traceback never points into them.
@@ -201,10 +203,41 @@ class RequirementsResult(unittest.TextTestResult):
         self.stream.writeln(f"\n{passed} of {len(self.outcomes)} requirements met.")
 
 
+class QuickerPBKDF2PasswordHasher(PBKDF2PasswordHasher):
+    """Django's PBKDF2 with fewer rounds, for running the checks.
+
+    Django's default (a million rounds of PBKDF2-SHA256) takes a large share
+    of a second per password in CPython and seconds in WebAssembly, and a
+    check may hash several: the login exercises' checks took 6 s on a
+    learner's machine. Django's own docs advise a quicker hasher for tests.
+    The hashes are ordinary ``pbkdf2_sha256$...`` hashes that
+    ``check_password`` verifies the same way; the site the learner serves
+    keeps the real count.
+    """
+
+    iterations = 1000
+
+
+# This module is exercises.runtime.checking in the browser and
+# project.check_runner in a download: the path names whichever it is.
+QUICKER_HASHER = f"{__name__}.{QuickerPBKDF2PasswordHasher.__name__}"
+
+
 class RequirementsRunner(DiscoverRunner):
     """``python manage.py test`` for an exercise: one line per requirement."""
 
     test_loader = InWrittenOrder()
+
+    def setup_test_environment(self, **kwargs):
+        super().setup_test_environment(**kwargs)
+        # The browser's checks hash the same way (project.py): the two say
+        # the same for the same code.
+        self._quicker_hashes = override_settings(PASSWORD_HASHERS=[QUICKER_HASHER])
+        self._quicker_hashes.enable()
+
+    def teardown_test_environment(self, **kwargs):
+        self._quicker_hashes.disable()
+        super().teardown_test_environment(**kwargs)
 
     def get_resultclass(self):
         RequirementsResult.root = Path(getattr(settings, "BASE_DIR", Path.cwd()))

@@ -25,7 +25,12 @@ from io import StringIO
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from .checking import InWrittenOrder, RequirementsResult, describe_error
+from .checking import (
+    QUICKER_HASHER,
+    InWrittenOrder,
+    RequirementsResult,
+    describe_error,
+)
 from .trace import first_difference, listening, set_root
 
 # Pyodide runs inside an event loop, and Django refuses database work from
@@ -43,7 +48,6 @@ MAX_FILE_CHARS = 200_000
 # first ones tell the story, and a bundle must stay small.
 MAX_TRACE_HOPS = 12
 TRACE_MIDDLEWARE = "exercises.runtime.trace.TraceMiddleware"
-BROWSER_HASHER = "exercises.runtime.hashers.BrowserPBKDF2PasswordHasher"
 
 
 class BadInput(ValueError):
@@ -178,7 +182,7 @@ def _configure() -> None:
         "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
     }
     values["MIDDLEWARE"] = [*values.get("MIDDLEWARE", []), TRACE_MIDDLEWARE]
-    values["PASSWORD_HASHERS"] = [BROWSER_HASHER]
+    values["PASSWORD_HASHERS"] = [QUICKER_HASHER]
     values["LOGGING"] = {
         "version": 1,
         "disable_existing_loggers": False,

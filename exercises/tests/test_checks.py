@@ -14,8 +14,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.hashers import make_password
+from django.test import runner as django_runner
 
 from exercises import packaging, registry
+from exercises.runtime.checking import RequirementsRunner
 from exercises.verification import run_checks, stable
 
 EXERCISES = [e for e in registry.all_exercises() if e.kind == "exercise"]
@@ -143,3 +146,24 @@ def test_every_download_says_the_same(reports, tmp_path):
             if status == "error":
                 # The error's first line (type, file, line) is the same.
                 assert message.split(":")[0] == wanted.split(":")[0], where
+
+
+def test_downloaded_checks_hash_passwords_as_the_browser_does(monkeypatch):
+    """`manage.py test` in a download hashes with the browser's rounds.
+
+    With Django's million rounds the login exercises' checks took 6 s each
+    on a learner's machine (and made the comparison above the suite's
+    slowest test); the browser's fewer rounds make the same kind of hash.
+    """
+    # pytest-django has set up Django's test environment once already, and
+    # Django refuses to do it twice: only the runner's own part runs here.
+    monkeypatch.setattr(django_runner, "setup_test_environment", lambda **kw: None)
+    monkeypatch.setattr(django_runner, "teardown_test_environment", lambda: None)
+    checks = RequirementsRunner(verbosity=0)
+    checks.setup_test_environment()
+    try:
+        algorithm, rounds, *__ = make_password("analytical engine").split("$")
+    finally:
+        checks.teardown_test_environment()
+    assert (algorithm, rounds) == ("pbkdf2_sha256", "1000")
+    assert not make_password("analytical engine").startswith("pbkdf2_sha256$1000$")
