@@ -23,10 +23,10 @@ The session data is signed in Django's format (``django.core.signing``:
 JSON, compressed when large (``COMPRESS_OVER``), base64, a timestamp and an
 HMAC), but without Django's per-call work: ``signing.dumps`` and ``loads``
 build a signer, derive its HMAC key from the secret again and run the HMAC
-through Python's ``hmac.new`` on every call, which cost a demo click more than its
-view. Here the derived key is kept per secret, and the HMAC is one call to
-``hmac.digest``. A value that the current secret did not sign (an old one
-in ``SECRET_KEY_FALLBACKS``, or a forged one) goes to Django's own
+through Python's ``hmac.new`` on every call, which cost a demo click more
+than its view. Here the derived key is kept per secret, and the HMAC is one
+call to ``hmac.digest``. A value that the current secret did not sign (an
+old one in ``SECRET_KEY_FALLBACKS``, or a forged one) goes to Django's own
 ``decode``, which tries the fallbacks and logs a forgery.
 
     SESSION_ENGINE = "courseware.sessions"
