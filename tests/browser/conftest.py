@@ -1,7 +1,8 @@
 """Real-browser tests: Playwright driving Chromium against a live server.
 
-They use Debian's Chromium (or COURSEWARE_CHROMIUM) through executable_path,
-so no browser is downloaded; ``./dev test`` installs the package if needed.
+They use COURSEWARE_CHROMIUM, else Debian's chromium-headless-shell, else
+its full Chromium, through executable_path, so no browser is downloaded;
+``./dev test`` installs the headless shell if it can.
 """
 
 import json
@@ -38,6 +39,9 @@ def pytest_collection_modifyitems(config, items):
 def chromium_path():
     for candidate in (
         os.environ.get("COURSEWARE_CHROMIUM"),
+        # Headless only, as Playwright's own headless runs use: the full
+        # browser cost twice the CPU for the same tests (see ./dev).
+        "/usr/bin/chromium-headless-shell",
         "/usr/bin/chromium",
         shutil.which("chromium"),
     ):
