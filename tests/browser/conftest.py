@@ -70,6 +70,29 @@ def browser_type_launch_args(browser_type_launch_args):
     return args
 
 
+@pytest.fixture(scope="session")
+def browser(browser):
+    """pytest-playwright's browser, whose new contexts have no service worker.
+
+    Every page of the site registers one once it has loaded (offline.js),
+    and the worker's install fetches every lesson from the live server: a
+    dozen whole pages rendered, for each test that loaded a page. It also
+    answered requests in place of the page while it was active, and
+    page.route() does not see a service worker's requests: a test that
+    refused htmx got it anyway whenever the worker had claimed its page in
+    time. Offline reading is tested where it is the subject, with
+    ``service_workers="allow"`` (test_reading.py).
+    """
+    new_context = browser.new_context
+
+    def without_service_workers(**options):
+        options.setdefault("service_workers", "block")
+        return new_context(**options)
+
+    browser.new_context = without_service_workers
+    return browser
+
+
 @pytest.fixture
 def site(live_server, transactional_db, course):
     """The live server's base URL, with the real course loaded."""
