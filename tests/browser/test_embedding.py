@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import assert_accessible, screenshot
+from .conftest import screenshot
 
 LESSON_WITH_COUNTER = "/lessons/sessions/"
 
@@ -61,13 +61,6 @@ def test_rapid_clicks_are_serialized_and_none_is_lost(page, site):
         # Each swap replaces the button, so click whatever is there now.
         button.click()
     expect(stage.locator(".counter-number")).to_have_text("11")
-
-
-def test_lesson_page_with_a_live_demo_is_accessible(page, site):
-    page.goto(site + LESSON_WITH_COUNTER)
-    counter_stage(page).scroll_into_view_if_needed()
-    expect(counter_stage(page).locator(".counter-number")).to_be_visible()
-    assert_accessible(page, "lesson with the session counter", within="figure.demo")
 
 
 def test_demo_works_without_javascript_on_its_own_page(no_js_page, site):

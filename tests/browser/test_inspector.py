@@ -144,6 +144,8 @@ def test_ninja_gold_click_shows_route_view_gold_change_and_redirect(page, site):
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_marked_source_line_passes_contrast_in_both_themes(page, site, theme):
+    """Also the axe check of a lesson's demo as it first loads, in both
+    themes: opening a source line adds to the demo and hides nothing."""
     page.emulate_media(color_scheme=theme)
     page.goto(site + LESSON_WITH_COUNTER)
     stage = page.locator("#demo-session-counter-1-stage")
