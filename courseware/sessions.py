@@ -138,8 +138,8 @@ class SessionStore(db.SessionStore):
         """Whether a save must write ``expiry``, or may leave the stored one.
 
         Django moves a session's expiry forward on every save. Each move
-        also rewrites the row's entry in the expiry date's index, which cost
-        a demo click a third of its UPDATE. So an expiry that would move by
+        also rewrites the row's entry in the expiry date's index: two thirds
+        of the UPDATE's CPU time on SQLite. So an expiry that would move by
         less than a hundredth of the session's lifetime (three hours and a
         half of the fourteen days) stays as it is: the row expires at most
         that much earlier than the cookie says, never later. A shorter
