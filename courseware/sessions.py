@@ -162,10 +162,10 @@ class SessionStore(db.SessionStore):
 
 
 # Django compresses session data whenever that makes it shorter. A demo's
-# session is a few kilobytes (most of it the Idempotency-Keys of its last
-# clicks, random letters that zlib shrinks by only about half), and
-# compressing it cost a click more time than signing, storing and reading
-# the longer text: 5% of the click's CPU. A session larger than this is
+# session is a kilobyte or two (most of it digests of its last clicks'
+# Idempotency-Keys, random letters that zlib shrinks by only about a
+# fifth), and compressing it cost a click more time than signing,
+# storing and reading the longer text: 5% of the click's CPU. A session larger than this is
 # compressed, as Django would; a smaller one is stored plain, which both
 # engines read.
 COMPRESS_OVER = 8 * 1024
