@@ -191,7 +191,7 @@ def click_server(tmp, port, args, root=ROOT):
         ["sync_content"],
         root=root,
     )
-    server = start_gunicorn(env, port, args.workers, root)
+    server = start_gunicorn(env, port, args.workers, root, shipped_config=True)
     base = f"http://127.0.0.1:{port}"
     try:
         # Workers warm their page cache before answering; a busy machine is slow.

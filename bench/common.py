@@ -98,13 +98,18 @@ def latency(text: str) -> float:
 
 
 def start_gunicorn(
-    env: dict, port: int, workers: int, root: Path = ROOT
+    env: dict, port: int, workers: int, root: Path = ROOT, shipped_config: bool = False
 ) -> subprocess.Popen:
     """gunicorn with ``workers`` sync workers on 127.0.0.1:``port``, no access log,
-    serving the source tree ``root`` (this one by default)."""
+    serving the source tree ``root`` (this one by default).
+
+    With ``shipped_config``, the tree's deploy/gunicorn.conf.py as well: its
+    workers warm up before their first request and prepare as production's do.
+    """
+    config = ["-c", str(root / "deploy" / "gunicorn.conf.py")] if shipped_config else []
     return subprocess.Popen(
         [
-            PYTHON, "-m", "gunicorn", "courseware.wsgi",
+            PYTHON, "-m", "gunicorn", *config, "courseware.wsgi",
             "--bind", f"127.0.0.1:{port}",
             "--workers", str(workers),
             "--no-control-socket",

@@ -10,6 +10,7 @@ GUNICORN_BIND to a unix socket or another loopback port, never to a public
 address. See deploy/README.md.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -57,7 +58,22 @@ def post_worker_init(worker):
     # not look like a hung worker to the master.
     answered = warm_up(worker.wsgi, between=worker.notify)
     worker.log.info("Warmed up: %s", ", ".join(f"{p} {s}" for p, s in answered))
+    set_aside_from_garbage_collection()
     retire_old_workers(worker)
+
+
+def set_aside_from_garbage_collection():
+    # What is loaded by now (Django, the URL patterns, the compiled
+    # templates, the warm pages) lives as long as the worker. Python's
+    # cycle collector would still walk all of it, about 80,000 objects, in
+    # every full collection: a pause of about 0.1 s (measured in process at
+    # load 8) in which the worker answers nobody, once every two thousand
+    # sandbox clicks or so. Frozen, those objects are skipped, and a full
+    # collection walks only what requests made. The collect first frees the
+    # warm-up's own garbage instead of keeping it for good; reference
+    # counting still frees frozen objects as usual.
+    gc.collect()
+    gc.freeze()
 
 
 # --- A reload (HUP) without a gap ---------------------------------------
