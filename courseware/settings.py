@@ -323,7 +323,12 @@ COURSEWARE_SESSION_LOCK_WAITERS = env_int("COURSEWARE_SESSION_LOCK_WAITERS", 1)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("COURSEWARE_TIME_ZONE", "UTC")
-USE_I18N = True
+# The course is written in English only and nothing is translated. With
+# translation on, Django still looks up the active language in a
+# per-request local again and again: three times in every reverse() (a demo
+# click's redirect) and throughout template rendering. Django documents this
+# switch as the way to skip that work on a site that translates nothing.
+USE_I18N = False
 USE_TZ = True
 
 # --- Static and media files -----------------------------------------------

@@ -8,9 +8,9 @@ second time.
 
 So every POST a demo sends carries an ``Idempotency-Key`` header, a random
 value new for each click. When a POST to a demo that keeps its state in the
-session succeeds (Post/Redirect/Get: a redirect), its key is written into
-the same session, in the same save as the move itself, so the two are
-stored together or not at all. A POST whose key is already there is not
+session succeeds (Post/Redirect/Get: a redirect), its key (a digest of it)
+is written into the same session, in the same save as the move itself, so
+the two are stored together or not at all. A POST whose key is already there is not
 run again: it gets the same redirect, to the board as it now is.
 
 Only session-state demos need this: their POSTs run one at a time per
@@ -19,6 +19,8 @@ interleave. Database demos refuse a repeated address or user by their own
 rules. A POST without a key (no JavaScript) is handled as always.
 """
 
+import base64
+import hashlib
 import re
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -71,13 +73,24 @@ class IdempotencyMiddleware:
         return key
 
 
-# The applied keys are stored as one text, a line per click, oldest first:
-# "<key> <location>". Every demo click reads and writes the whole session,
-# and 50 keys as a JSON object (100 strings) made up most of a session's
-# encoding and decoding; one string is encoded in one go. A click looks its
-# key up and adds its line with string searches, without taking the text
-# apart into 50 lines and joining them again. A key never holds a space
-# (KEY_SHAPE) and a Location header never holds a line break.
+# The applied clicks are stored as one text, a line per click, oldest first:
+# "<id> <location>", or just "<id>" when the click was redirected where the
+# line before it was. Every demo click reads and writes the whole session,
+# and signing, encoding and decoding it cost in proportion to its length:
+# 50 full keys, each with the same location, were three quarters of a demo
+# session and a tenth of a click's work. So a line keeps a digest of its
+# key (``click_id``: 16 characters, 96 bits, where the key has 32 or more)
+# and a location only where it changes. A click looks its line up and adds
+# one with string searches, without taking the text apart into 50 lines and
+# joining them again. Neither an id nor a key holds a space (KEY_SHAPE), and
+# a Location header never holds a space or a line break. Lines an earlier
+# release wrote ("<key> <location>") are still found by their key.
+
+
+def click_id(key: str) -> str:
+    """What a line stores of a click's key: a digest, shorter than any key."""
+    digest = hashlib.blake2b(key.encode(), digest_size=12).digest()
+    return base64.urlsafe_b64encode(digest).decode()
 
 
 def applied_location(stored, key: str) -> str | None:
@@ -86,13 +99,20 @@ def applied_location(stored, key: str) -> str | None:
         return stored.get(key)
     if not isinstance(stored, str):
         return None
-    # A key starts its line and is followed by a space; the "\n" in front
-    # finds the first line too, at the same position.
-    start = ("\n" + stored).find(f"\n{key} ")
-    if start < 0:
-        return None
-    line = stored[start:].split("\n", 1)[0]
-    return line.split(" ", 1)[1]
+    # Line breaks at both ends: every line, the first and the last too,
+    # starts after a "\n" and ends before a space or a "\n".
+    text = f"\n{stored}\n"
+    for name in (click_id(key), key):
+        start = text.find(f"\n{name} ")
+        if start >= 0:
+            return _location_after(text, start + len(name) + 2)
+        start = text.find(f"\n{name}\n")
+        if start >= 0:
+            # Redirected where the nearest line above with a location says
+            # (the first line always has one).
+            space = text.rfind(" ", 0, start)
+            return _location_after(text, space + 1) if space >= 0 else None
+    return None
 
 
 def with_click(stored, key: str, location: str) -> str:
@@ -101,9 +121,27 @@ def with_click(stored, key: str, location: str) -> str:
         stored = "\n".join(f"{old} {where}" for old, where in stored.items())
     elif not isinstance(stored, str):
         stored = ""
-    text = f"{stored}\n{key} {location}" if stored else f"{key} {location}"
+    line = click_id(key)
+    if not stored or _last_location(stored) != location:
+        line = f"{line} {location}"
+    text = f"{stored}\n{line}" if stored else line
     lines = text.count("\n") + 1
     if lines > KEEP:
         # The part after the first (lines - KEEP) line breaks: the newest KEEP.
-        text = text.split("\n", lines - KEEP)[-1]
+        *dropped, text = text.split("\n", lines - KEEP)
+        first = text.split("\n", 1)[0]
+        if " " not in first:
+            # Its location was on a line now dropped: it moves down.
+            location = _last_location("\n".join(dropped))
+            text = f"{first} {location}{text[len(first) :]}"
     return text
+
+
+def _last_location(text: str) -> str:
+    """The location of the last line: its own, or the nearest one above it."""
+    return _location_after(text, text.rfind(" ") + 1)
+
+
+def _location_after(text: str, start: int) -> str:
+    end = text.find("\n", start)
+    return text[start:] if end < 0 else text[start:end]

@@ -2,7 +2,13 @@
 
 import pytest
 
-from sandbox_apps.idempotency import KEEP, SESSION_KEY
+from sandbox_apps.idempotency import (
+    KEEP,
+    SESSION_KEY,
+    applied_location,
+    click_id,
+    with_click,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +25,8 @@ def click(client, key=None, place="farm"):
 
 
 def applied_clicks(session) -> list[str]:
-    """The keys of the clicks the session holds as applied, oldest first."""
+    """The ids (or, for lines an earlier release wrote, the keys) of the
+    clicks the session holds as applied, oldest first."""
     return [line.split(" ", 1)[0] for line in session[SESSION_KEY].split("\n")]
 
 
@@ -60,7 +67,8 @@ def test_only_the_latest_keys_are_kept(client):
         click(client, key=f"{n:032d}")
     applied = applied_clicks(client.session)
     assert len(applied) == KEEP
-    assert f"{KEEP + 4:032d}" in applied and f"{0:032d}" not in applied
+    assert click_id(f"{KEEP + 4:032d}") in applied
+    assert click_id(f"{0:032d}") not in applied
 
 
 def test_keys_a_session_kept_in_the_earlier_format_still_count(client):
@@ -74,7 +82,45 @@ def test_keys_a_session_kept_in_the_earlier_format_still_count(client):
     assert moves(client) == 1
     click(client, key="f" * 32)
     assert moves(client) == 2
-    assert list(applied_clicks(client.session)) == ["e" * 32, "f" * 32]
+    assert list(applied_clicks(client.session)) == ["e" * 32, click_id("f" * 32)]
+
+
+def test_lines_an_earlier_release_wrote_still_count(client):
+    click(client)
+    session = client.session
+    # Then each line held the whole key and its location.
+    session[SESSION_KEY] = f"{'e' * 32} /sandbox/ninja-gold/"
+    session.save()
+
+    assert click(client, key="e" * 32)["Location"] == "/sandbox/ninja-gold/"
+    assert moves(client) == 1
+
+
+def test_a_session_keeps_digests_and_each_location_once(client):
+    """The record is signed and stored with every click: it stays short."""
+    keys = [f"{n:032x}" for n in range(KEEP)]
+    for key in keys:
+        click(client, key=key)
+    stored = client.session[SESSION_KEY]
+    assert not any(key in stored for key in keys)
+    assert stored.count("/sandbox/ninja-gold/") == 1
+    assert len(stored) < KEEP * 20
+
+
+def test_each_click_finds_its_own_location_as_old_lines_drop_off():
+    stored = None
+    where = {}
+    for n in range(KEEP * 2 + 3):
+        key = f"{n:032x}"
+        # Runs of clicks redirected to one place, then another.
+        where[key] = f"/sandbox/place-{n // 7}/"
+        stored = with_click(stored, key, where[key])
+        kept = list(where)[-KEEP:]
+        assert [applied_location(stored, old) for old in kept] == [
+            where[old] for old in kept
+        ]
+    assert applied_location(stored, f"{0:032x}") is None
+    assert len(stored.split("\n")) == KEEP
 
 
 def test_database_demos_keep_their_own_rules(client):

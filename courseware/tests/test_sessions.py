@@ -118,6 +118,39 @@ def test_a_saved_change_keeps_the_key_and_moves_the_expiry():
     assert row.expire_date > timezone.now() + timedelta(days=13)
 
 
+def test_a_save_soon_after_the_last_leaves_the_expiry_and_its_index_alone():
+    """Moving it by minutes of fourteen days rewrote the expiry's index on every click."""
+    store = SessionStore()
+    store["a"] = 1
+    store.save()
+    key = store.session_key
+    recent = timezone.now() + timedelta(days=14) - timedelta(minutes=5)
+    Session.objects.filter(session_key=key).update(expire_date=recent)
+
+    again = SessionStore(key)
+    again["a"] = 2
+    with CaptureQueriesContext(connection) as queries:
+        again.save()
+
+    (update,) = [query["sql"] for query in queries.captured_queries]
+    assert '"expire_date"' not in update.split("WHERE")[0]
+    row = Session.objects.get(session_key=key)
+    assert row.expire_date == recent
+    assert SessionStore(key)["a"] == 2
+
+
+def test_a_shorter_expiry_is_always_written():
+    store = SessionStore()
+    store["a"] = 1
+    store.save()
+
+    again = SessionStore(store.session_key)
+    again.set_expiry(60)
+    again.save()
+    row = Session.objects.get(session_key=store.session_key)
+    assert row.expire_date < timezone.now() + timedelta(minutes=2)
+
+
 def test_an_expired_session_is_not_read():
     store = SessionStore()
     store["secret"] = "old"
@@ -162,7 +195,9 @@ def test_a_demo_click_costs_the_session_one_select_and_one_update(client):
     assert response.status_code == 302
     statements, others = on_the_session_table(queries)
     assert len(statements) == 2, statements
-    assert statements[0].startswith('SELECT "session_data" FROM "django_session"')
+    assert statements[0].startswith(
+        'SELECT "session_data", "expire_date" FROM "django_session"'
+    )
     assert statements[1].startswith('UPDATE "django_session" SET "session_data"')
     # The rest is the inspector's: the redirect's hop, waiting for the GET.
     assert [sql.split()[0] for sql in others] == ["INSERT"], others
