@@ -79,8 +79,8 @@ class IdempotencyMiddleware:
 # and signing, encoding and decoding it cost in proportion to its length:
 # 50 full keys, each with the same location, were three quarters of a demo
 # session and a tenth of a click's work. So a line keeps a digest of its
-# key (``click_id``: 16 characters, 96 bits, where the key has 32 or more)
-# and a location only where it changes. A click looks its line up and adds
+# key (``click_id``: 17 characters, 96 bits, where a demo's key has 32) and
+# a location only where it changes. A click looks its line up and adds
 # one with string searches, without taking the text apart into 50 lines and
 # joining them again. Neither an id nor a key holds a space (KEY_SHAPE), and
 # a Location header never holds a space or a line break. Lines an earlier
@@ -88,9 +88,15 @@ class IdempotencyMiddleware:
 
 
 def click_id(key: str) -> str:
-    """What a line stores of a click's key: a digest, shorter than any key."""
+    """What a line stores of a click's key: a digest, whatever its length.
+
+    It starts with "~", which no key holds (KEY_SHAPE). Old lines are
+    looked up by the key itself, and a key may be as short as a digest:
+    without the mark, a key that spelled another click's id would be taken
+    for a repeat of that click.
+    """
     digest = hashlib.blake2b(key.encode(), digest_size=12).digest()
-    return base64.urlsafe_b64encode(digest).decode()
+    return "~" + base64.urlsafe_b64encode(digest).decode()
 
 
 def applied_location(stored, key: str) -> str | None:

@@ -71,6 +71,14 @@ def test_only_the_latest_keys_are_kept(client):
     assert click_id(f"{0:032d}") not in applied
 
 
+def test_a_key_that_spells_another_clicks_id_is_a_new_click(client):
+    click(client, key="g" * 32)
+    # Keys as short as 16 characters are accepted, as long as an id's digest.
+    spelled = click_id("g" * 32).lstrip("~")
+    assert click(client, key=spelled).status_code == 302
+    assert moves(client) == 2
+
+
 def test_keys_a_session_kept_in_the_earlier_format_still_count(client):
     click(client)
     session = client.session
