@@ -7,7 +7,8 @@ click that work cost more than the demo's own view. This engine stores the
 same rows in the same table (``django_session``) the same way, and only
 reading a session and saving changes to an existing one skip the ORM:
 
-- load: ``SELECT session_data, expire_date ... WHERE session_key = %s AND expire_date > %s``
+- load: ``SELECT session_data, expire_date ... WHERE session_key = %s AND
+  expire_date > %s``
 - save: ``UPDATE ... SET session_data = %s, expire_date = %s WHERE session_key = %s``,
   a single statement, atomic without a transaction around it; the expiry
   is left out while it would move by less than 1% (``_moves_expiry``).
@@ -164,10 +165,10 @@ class SessionStore(db.SessionStore):
 # Django compresses session data whenever that makes it shorter. A demo's
 # session is a kilobyte or two (most of it digests of its last clicks'
 # Idempotency-Keys, random letters that zlib shrinks by only about a
-# fifth), and compressing it cost a click more time than signing,
-# storing and reading the longer text: 5% of the click's CPU. A session larger than this is
-# compressed, as Django would; a smaller one is stored plain, which both
-# engines read.
+# fifth), and compressing it cost a click more time than signing, storing
+# and reading the longer text: 5% of the click's CPU. A session larger than
+# this is compressed, as Django would; a smaller one is stored plain, which
+# both engines read.
 COMPRESS_OVER = 8 * 1024
 
 LOAD = (

@@ -10,8 +10,9 @@ So every POST a demo sends carries an ``Idempotency-Key`` header, a random
 value new for each click. When a POST to a demo that keeps its state in the
 session succeeds (Post/Redirect/Get: a redirect), its key (a digest of it)
 is written into the same session, in the same save as the move itself, so
-the two are stored together or not at all. A POST whose key is already there is not
-run again: it gets the same redirect, to the board as it now is.
+the two are stored together or not at all. A POST whose key is already
+there is not run again: it gets the same redirect, to the board as it now
+is.
 
 Only session-state demos need this: their POSTs run one at a time per
 session (sandbox_apps/middleware.py), so the check and the record cannot
