@@ -276,17 +276,19 @@ def migrate(env):
 
 
 @pytest.fixture(scope="module")
-def migrated_sqlite(tmp_path_factory):
-    """An empty SQLite database, migrated once for both SQLite servers.
+def migrated_sqlite(django_db_setup):
+    """An empty, migrated SQLite database for both SQLite servers to copy.
 
-    They have the same apps, so a copy is what a second migrate would make,
-    without its Django start-up and every migration again.
+    This test process's own test database: pytest-django migrated it with
+    the same apps when the run started, and every test leaves it empty
+    again (rolled back, or flushed). A copy is what another migrate would
+    make, without a Django start-up and every migration again. The SQLite
+    servers' tests are marked ``django_db`` (``SERVER_KINDS``) so that the
+    test database exists even when they are the only tests selected.
     """
-    path = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
-    env = {**os.environ, "COURSEWARE_SQLITE_PATH": str(path)}
-    env.pop("DATABASE_URL", None)
-    migrate(env)
-    return path
+    # Never a developer's own database.
+    assert connection.settings_dict["NAME"] == connection.settings_dict["TEST"]["NAME"]
+    return connection.settings_dict["NAME"]
 
 
 def copy_database(source, target):
@@ -299,7 +301,14 @@ def copy_database(source, target):
         original.backup(copy)
 
 
-@pytest.fixture(scope="module", params=SERVERS.keys())
+# The SQLite servers start from a copy of the test database (migrated_sqlite).
+SERVER_KINDS = [
+    pytest.param(kind, marks=[pytest.mark.django_db] if kind != "postgresql" else [])
+    for kind in SERVERS
+]
+
+
+@pytest.fixture(scope="module", params=SERVER_KINDS)
 def server(request, tmp_path_factory):
     settings_module, workers = SERVERS[request.param]
     sqlite_path = str(tmp_path_factory.mktemp("server") / "db.sqlite3")
