@@ -37,8 +37,6 @@ from .trace import first_difference, listening, set_root
 # async code unless told the caller knows what it is doing. The runtime
 # never runs two requests at once, so it does.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-# Files change under the same names many times a second: never trust a .pyc.
-sys.dont_write_bytecode = True
 
 REDIRECTS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 10
@@ -79,6 +77,11 @@ def load(app: str, files: dict[str, str]) -> dict:
     """Put the learner's project in place and import it. Never raises for their mistakes."""
     _check_files(app, files)
     if state.root is None:
+        # Files change under the same names many times a second: never
+        # trust a .pyc. Set when the first project loads, not at import: a
+        # process that only imports the runtime (a test run collecting its
+        # modules) must keep writing its own compiled files.
+        sys.dont_write_bytecode = True
         state.root = Path(tempfile.mkdtemp(prefix="exercise-")).resolve()
         sys.path.insert(0, str(state.root))
         set_root(state.root)

@@ -15,7 +15,13 @@ from exercises import packaging
 
 def run_json(module: str, payload: dict, timeout: int) -> dict:
     """Feed ``payload`` to ``python -m module`` and return what it printed."""
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # Without PYTHONDONTWRITEBYTECODE, as ./dev test runs: whether the
+    # child writes .pyc files is then the runtime's own choice.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONDONTWRITEBYTECODE")
+    }
     done = subprocess.run(
         [sys.executable, "-m", module],
         input=json.dumps(payload),

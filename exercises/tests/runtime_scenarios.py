@@ -31,7 +31,12 @@ def main():
         return call(op="load", app=project["app"], files=files)
 
     gold = projects["gold"]["files"]
+    # Whether this interpreter may write .pyc files: before the first load
+    # and after it (the runtime turns it off for the learner's files only
+    # once there are some).
+    seen["writes_bytecode"] = [not sys.dont_write_bytecode]
     seen["load"] = load("gold")
+    seen["writes_bytecode"].append(not sys.dont_write_bytecode)
     page = call(op="request", method="GET", path="/")
     seen["page"] = page
     seen["no_token"] = call(

@@ -127,6 +127,14 @@ def test_a_syntax_error_is_a_result_not_a_crash(seen):
     assert seen["request_after_syntax"]["ok"] is False
 
 
+def test_only_a_loaded_project_stops_python_writing_pyc_files(seen):
+    """The learner's files change under the same names many times a second,
+    so no .pyc of theirs may be trusted; but importing the runtime alone
+    must not stop a process (a test run collecting its modules) from
+    keeping what it compiled."""
+    assert seen["writes_bytecode"] == [True, False]
+
+
 def test_an_edit_runs_without_a_new_interpreter(seen):
     assert seen["edited"]["ok"]
     assert seen["edited"]["fresh_database"] is False
