@@ -85,6 +85,21 @@ START_FIRST = (
 BROWSER_TESTS = "tests/browser/"
 
 
+def pytest_ignore_collect(collection_path, config):
+    """With ``-m "not browser"``, tests/browser/ is not even imported.
+
+    Every test in it is marked ``browser`` (its conftest.py), so that
+    expression would deselect all of them anyway, after each test process
+    had imported Playwright and every browser test module: about a second
+    of CPU per process.
+    """
+    if config.option.markexpr.strip() != "not browser":
+        return None
+    if collection_path == Path(config.rootpath, BROWSER_TESTS):
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
     root = Path(config.rootpath)
 
