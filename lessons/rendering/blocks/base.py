@@ -1,6 +1,6 @@
 """What every custom block shares: the record of one conversion, and slots.
 
-A *slot block* (demo, source) becomes an empty marker ``<div>`` during
+A *slot block* (demo, source, exercise, check) becomes an empty marker ``<div>`` during
 conversion; its real HTML is built by ``fill`` and put in place of the
 marker only after sanitizing, so it may carry attributes (htmx, inline
 highlighting) that no author-written HTML could.
