@@ -6,8 +6,8 @@ export function stageOf(element) {
 
 // In debug mode {% htmx_script %} adds django-htmx's helper, which replaces
 // the whole page with any 400/403/404/500 answer and logs it as an error. A
-// demo's 4xx answers are designed for its box ("Email is not valid!"), so
-// stop the event before it reaches that document-level listener; htmx
+// demo's 4xx answers are designed for its box ("Choose one of the places"),
+// so stop the event before it reaches that document-level listener; htmx
 // itself still swaps them.
 export function keepDemoErrorsInTheirBox() {
   window.addEventListener(
