@@ -51,7 +51,7 @@ def reset(request):
     return redirect("session_counter:index")
 
 
-def show(request, state, note, form, status=200):
+def show(request, state, note, form):
     context = {
         "visits": state["visits"],
         "note": note,
@@ -69,7 +69,7 @@ def show(request, state, note, form, status=200):
     # Inside a lesson, htmx asks only for the part of the page it swaps.
     if request.htmx:
         template = "session_counter/_counter.html"
-    return render(request, template, context, status=status)
+    return render(request, template, context)
 
 
 def mask(session_key):
