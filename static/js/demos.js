@@ -1,4 +1,8 @@
-// The embedded demos: each one is a .demo-stage that htmx swaps in place.
+// How the embedded demos' requests behave. Each demo is a .demo-stage that
+// htmx swaps in place; this module keeps a demo's 4xx answers in its box,
+// holds clicks made while a demo is busy and sends them in order, sends
+// one demo request at a time (the server's limit), and says when demos
+// cannot run offline. demo-page.js sets these up.
 
 export function stageOf(element) {
   return element && element.closest ? element.closest(".demo-stage") : null;
