@@ -164,6 +164,8 @@ def busy(request):
     Try again button; the 429 fragment is what a page without JavaScript
     (or a plain form post) shows.
     """
+    # Not embed.refuse(): that reads request.htmx, which HtmxMiddleware sets
+    # only later, inside this middleware. So the header is read here.
     htmx = request.headers.get("HX-Request") == "true"
     template = "sandbox_apps/_refused.html" if htmx else "sandbox_apps/refused.html"
     context = {"message": BUSY_MESSAGE, "status": 429, "back_url": entry_url(request)}
