@@ -123,6 +123,25 @@ def test_every_page_preloads_exactly_the_modules_site_js_imports(client, lessons
     assert imported and preloaded == imported
 
 
+def test_the_offline_worker_keeps_every_module_a_reader_page_can_load(client, lessons):
+    """A module left out of lessons.views.SITE_MODULES is missing offline.
+
+    Followed from the three scripts pages name (imports and import()
+    calls alike), so a new module is caught however it is loaded.
+    """
+    folder = settings.BASE_DIR / "static" / "js"
+    found, waiting = set(), ["site", "demo-page", "lesson-demos"]
+    while waiting:
+        name = waiting.pop()
+        if name not in found:
+            found.add(name)
+            text = (folder / f"{name}.js").read_text()
+            waiting += re.findall(r'(?:from |import\()"\./([\w-]+)\.js"', text)
+    worker = client.get("/sw.js").content.decode()
+    kept = set(re.findall(r"/js/([\w-]+)\.js", worker))
+    assert len(found) > 10 and found <= kept, sorted(found - kept)
+
+
 def test_pages_load_only_the_scripts_and_styles_they_use(client, lessons):
     """htmx only where a demo runs, code colours only where code shows."""
     Lesson.objects.create(
