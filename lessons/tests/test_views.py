@@ -271,3 +271,35 @@ def test_the_sidebar_window_follows_the_course_order_through_ties(client):
     last = client.get("/lessons/l40/").content.decode()
     assert "Lesson 40 of 40" in last and 'rel="next"' not in last
     assert re.findall(r'data-lesson-link="(l\d+)"', last)[0] == "l33"
+
+
+def dark_rules(css: str, prefix: str) -> dict[str, list[str]]:
+    """Selector -> sorted declarations, for the rules whose selectors start with ``prefix``."""
+    rules = {}
+    for selectors, body in re.findall(r"([^{}@]+)\{([^{}]*)\}", css):
+        names = [name.strip() for name in selectors.split(",")]
+        if all(name.startswith(prefix) for name in names):
+            for name in names:
+                rules[name.removeprefix(prefix)] = sorted(
+                    part.strip() for part in body.split(";") if part.strip()
+                )
+    return rules
+
+
+def test_the_dark_theme_is_the_same_chosen_or_from_the_system():
+    """site.css writes the dark palette twice: for a reader who chose it, and
+    for one whose system prefers it (a media query cannot share a rule with
+    a selector). The two copies must not drift apart."""
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    # Each media block's rules: rules inside braces, one level deep.
+    blocks = re.findall(
+        r"@media \(prefers-color-scheme: dark\) \{((?:[^{}]*\{[^{}]*\})*[^{}]*)\}", css
+    )
+    from_system = {}
+    for block in blocks:
+        from_system |= dark_rules(block, ':root:not([data-theme="light"])')
+    chosen = dark_rules(css, ':root[data-theme="dark"]')
+    assert from_system and {name: chosen.get(name) for name in from_system} == (
+        from_system
+    )
