@@ -49,7 +49,7 @@ from .api import (
     render,
     render_lesson,
 )
-from .blocks.demo import render_prompt
+from .blocks.base import render_prompt
 from .blocks.source import resolve_source
 from .code_styles import pygments_css
 from .errors import AuthoringError
