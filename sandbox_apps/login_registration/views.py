@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from courseware.client import client_address
-from sandbox_apps.embed import not_from_the_form
+from sandbox_apps.refusals import not_from_the_form
 from sandbox_apps.tenancy import current_sandbox
 
 from .models import MAX_USERS, LoginAttempt, User

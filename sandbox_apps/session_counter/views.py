@@ -12,7 +12,7 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from sandbox_apps.embed import not_from_the_form
+from sandbox_apps.refusals import not_from_the_form
 
 from . import counter
 from .forms import AddForm
