@@ -21,15 +21,15 @@ The modules, one job each:
 - ``preview``: the admin's live preview;
 - ``code_styles``: the Pygments stylesheet for both themes.
 
-Adding a block (for example ``/// quiz | slug``; ``blocks/exercise.py``
-is a short one to copy):
+Adding a block (for example ``/// video | slug``):
 
-1. Write ``blocks/quiz.py`` with a subclass of ``SlotBlock`` (see
-   ``blocks/demo.py``): set ``NAME = "quiz"``, ``LIVE = True`` if it
-   runs in the reader's page, and write ``fill(argument, body, conversion)``
-   returning the block's HTML or raising ``AuthoringError``. Call
+1. Write ``blocks/video.py`` with a subclass of ``SlotBlock`` (see
+   ``blocks/exercise.py``, a short one): set ``NAME = "video"``,
+   ``LIVE = True`` if it runs in the reader's page, and write
+   ``fill(argument, body, conversion)`` returning the block's HTML or
+   raising ``AuthoringError``. Call
    ``conversion.record(self.NAME, value)`` for what it used; it appears in
-   ``Rendered.used["quiz"]``. The HTML ``fill`` returns is placed after
+   ``Rendered.used["video"]``. The HTML ``fill`` returns is placed after
    sanitizing, so build it from escaped values only (a template does that).
    If the HTML depends on files (as ``source`` does), return their bytes
    or a digest of them from the classmethod ``inputs(argument)``, so that
