@@ -392,7 +392,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "sandbox_apps.views.csrf_failure"
-# htmx reads the token from this cookie (static/js/site.js), so the cookie
+# htmx sends the token read from this cookie (static/js/csrf.js), so the cookie
 # must stay readable by JavaScript; it is not a secret from the page itself.
 CSRF_COOKIE_HTTPONLY = False
 CSRF_COOKIE_SAMESITE = "Lax"

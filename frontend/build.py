@@ -42,7 +42,8 @@ FRONTEND = Path(__file__).resolve().parent
 ROOT = FRONTEND.parent
 OUT = ROOT / "static" / "exercises" / "build"
 LOCK = ROOT / "requirements" / "dev.lock"
-STAMP = OUT / ".inputs"
+# Written last into a finished build: the digest of the inputs it was built from.
+STAMP_NAME = ".inputs"
 
 PYODIDE_FILES = [
     "pyodide.mjs",
@@ -299,7 +300,7 @@ def cache_folder() -> Path | None:
 
 def is_complete(folder: Path, digest: str) -> bool:
     """A whole build of these inputs: the stamp is written last, so it is."""
-    stamp = folder / ".inputs"
+    stamp = folder / STAMP_NAME
     return (
         stamp.exists()
         and stamp.read_text() == digest
@@ -377,7 +378,7 @@ def main() -> None:
         "editor": "exercises/build/editor.js",
     }
     (staging / "runtime.json").write_text(json.dumps(names, indent=2) + "\n")
-    (staging / ".inputs").write_text(digest)
+    (staging / STAMP_NAME).write_text(digest)
     shutil.rmtree(OUT, ignore_errors=True)
     staging.rename(OUT)
     print(f"Built the exercise runtime in {OUT.relative_to(ROOT)}.")

@@ -94,11 +94,10 @@ def search(request):
         "problem": problem,
         "searched": bool(query.strip()),
     }
+    template = "lessons/search.html"
     # The live box under the header swaps in only the results list.
     if request.htmx:
         template = "lessons/_search_results.html"
-    else:
-        template = "lessons/search.html"
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -18,7 +18,7 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import http_date
 from django_htmx.http import push_url
 
-from .embed import entry_url
+from .refusals import entry_url
 from .registry import demo_for_path
 from .session_lock import Busy, SessionLocks
 
@@ -164,6 +164,8 @@ def busy(request):
     Try again button; the 429 fragment is what a page without JavaScript
     (or a plain form post) shows.
     """
+    # Not refusals.refuse(): that reads request.htmx, which HtmxMiddleware sets
+    # only later, inside this middleware. So the header is read here.
     htmx = request.headers.get("HX-Request") == "true"
     template = "sandbox_apps/_refused.html" if htmx else "sandbox_apps/refused.html"
     context = {"message": BUSY_MESSAGE, "status": 429, "back_url": entry_url(request)}

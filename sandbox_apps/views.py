@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from .embed import entry_url
+from .refusals import entry_url
 
 
 def csrf_failure(request, reason=""):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from django import forms
 from django.test import Client
 
 from sandbox_apps.inspector import chain, locations, middleware, recording
@@ -887,6 +888,18 @@ def test_recording_a_get_lists_templates_and_queries(db, no_inspector_middleware
     assert hop.query_count == len(hop.queries) > 0
     assert hop.session is None  # no session_key was asked for
     assert hop.urls is None  # nor a urls module
+
+
+def test_djangos_own_templates_are_counted_not_listed(db, no_inspector_middleware):
+    """A form's widgets are drawn by Django's templates: noise for a beginner."""
+    client = Client()
+    run = Recording(session=client.session, code_root=SANDBOX_ROOT)
+    with run:
+        response = client.get(COUNTER)
+        forms.TextInput().render("name", "value")
+    hop = run.hop(response.wsgi_request, response)
+    assert hop.builtin_templates > 0
+    assert hop.templates and not any("django/" in t.name for t in hop.templates)
 
 
 def test_recording_a_failure_picks_up_the_clients_exc_info(

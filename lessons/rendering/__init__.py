@@ -11,7 +11,8 @@ The modules, one job each:
   (``render`` with the site's limits);
 - ``markdown_config``: which Markdown extensions lessons may use;
 - ``blocks/``: Courseware's own ``/// demo``, ``/// source``,
-  ``/// notes`` and ``/// reveal`` blocks, one module each, and their registry;
+  ``/// exercise``, ``/// check``, ``/// notes`` and ``/// reveal`` blocks,
+  one module each, and their registry;
 - ``sanitize``: the trust boundary, an nh3 allowlist;
 - ``slides``: cutting the page into slides and moving notes onto them;
 - ``limits``: the forked child with its CPU-time and memory limits;
@@ -20,14 +21,15 @@ The modules, one job each:
 - ``preview``: the admin's live preview;
 - ``code_styles``: the Pygments stylesheet for both themes.
 
-Adding a block (for example ``/// exercise | slug``):
+Adding a block (for example ``/// video | slug``):
 
-1. Write ``blocks/exercise.py`` with a subclass of ``SlotBlock`` (see
-   ``blocks/demo.py``): set ``NAME = "exercise"``, ``LIVE = True`` if it
-   runs in the reader's page, and write ``fill(argument, body, conversion)``
-   returning the block's HTML or raising ``AuthoringError``. Call
+1. Write ``blocks/video.py`` with a subclass of ``SlotBlock`` (see
+   ``blocks/exercise.py``, a short one): set ``NAME = "video"``,
+   ``LIVE = True`` if it runs in the reader's page, and write
+   ``fill(argument, body, conversion)`` returning the block's HTML or
+   raising ``AuthoringError``. Call
    ``conversion.record(self.NAME, value)`` for what it used; it appears in
-   ``Rendered.used["exercise"]``. The HTML ``fill`` returns is placed after
+   ``Rendered.used["video"]``. The HTML ``fill`` returns is placed after
    sanitizing, so build it from escaped values only (a template does that).
    If the HTML depends on files (as ``source`` does), return their bytes
    or a digest of them from the classmethod ``inputs(argument)``, so that
@@ -47,7 +49,7 @@ from .api import (
     render,
     render_lesson,
 )
-from .blocks.demo import render_prompt
+from .blocks.base import render_prompt
 from .blocks.source import resolve_source
 from .code_styles import pygments_css
 from .errors import AuthoringError

@@ -123,6 +123,25 @@ def test_every_page_preloads_exactly_the_modules_site_js_imports(client, lessons
     assert imported and preloaded == imported
 
 
+def test_the_offline_worker_keeps_every_module_a_reader_page_can_load(client, lessons):
+    """A module left out of lessons.views.SITE_MODULES is missing offline.
+
+    Followed from the three scripts pages name (imports and import()
+    calls alike), so a new module is caught however it is loaded.
+    """
+    folder = settings.BASE_DIR / "static" / "js"
+    found, waiting = set(), ["site", "demo-page", "lesson-demos"]
+    while waiting:
+        name = waiting.pop()
+        if name not in found:
+            found.add(name)
+            text = (folder / f"{name}.js").read_text()
+            waiting += re.findall(r'(?:from |import\()"\./([\w-]+)\.js"', text)
+    worker = client.get("/sw.js").content.decode()
+    kept = set(re.findall(r"/js/([\w-]+)\.js", worker))
+    assert len(found) > 10 and found <= kept, sorted(found - kept)
+
+
 def test_pages_load_only_the_scripts_and_styles_they_use(client, lessons):
     """htmx only where a demo runs, code colours only where code shows."""
     Lesson.objects.create(
@@ -252,3 +271,35 @@ def test_the_sidebar_window_follows_the_course_order_through_ties(client):
     last = client.get("/lessons/l40/").content.decode()
     assert "Lesson 40 of 40" in last and 'rel="next"' not in last
     assert re.findall(r'data-lesson-link="(l\d+)"', last)[0] == "l33"
+
+
+def dark_rules(css: str, prefix: str) -> dict[str, list[str]]:
+    """Selector -> sorted declarations, for the rules whose selectors start with ``prefix``."""
+    rules = {}
+    for selectors, body in re.findall(r"([^{}@]+)\{([^{}]*)\}", css):
+        names = [name.strip() for name in selectors.split(",")]
+        if all(name.startswith(prefix) for name in names):
+            for name in names:
+                rules[name.removeprefix(prefix)] = sorted(
+                    part.strip() for part in body.split(";") if part.strip()
+                )
+    return rules
+
+
+def test_the_dark_theme_is_the_same_chosen_or_from_the_system():
+    """site.css writes the dark palette twice: for a reader who chose it, and
+    for one whose system prefers it (a media query cannot share a rule with
+    a selector). The two copies must not drift apart."""
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    # Each media block's rules: rules inside braces, one level deep.
+    blocks = re.findall(
+        r"@media \(prefers-color-scheme: dark\) \{((?:[^{}]*\{[^{}]*\})*[^{}]*)\}", css
+    )
+    from_system = {}
+    for block in blocks:
+        from_system |= dark_rules(block, ':root:not([data-theme="light"])')
+    chosen = dark_rules(css, ':root[data-theme="dark"]')
+    assert from_system and {name: chosen.get(name) for name in from_system} == (
+        from_system
+    )

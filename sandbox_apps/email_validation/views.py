@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sandbox_apps.embed import not_from_the_form, refuse
+from sandbox_apps.refusals import not_from_the_form, refuse
 from sandbox_apps.tenancy import current_sandbox
 
 from .models import MAX_ADDRESSES, Address

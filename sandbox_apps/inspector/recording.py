@@ -752,12 +752,8 @@ def error_details(
     where = None
     for frame, line in traceback.walk_tb(exception.__traceback__):
         filename = frame.f_code.co_filename
-        if (
-            root is not None
-            and _is_inside(filename, root)
-            and not _is_inside(filename, INSPECTOR_ROOT)
-        ):
-            path = Path(filename).resolve().relative_to(root).as_posix()
+        path = locations.relative_path(filename, root) if root is not None else ""
+        if path and not _is_inside(filename, INSPECTOR_ROOT):
             where = (
                 path,
                 f"{root.name}/{path}",
@@ -796,7 +792,4 @@ def _is_django_template(filename: str) -> bool:
 
 
 def _is_inside(filename: str, root: Path) -> bool:
-    try:
-        return Path(filename).resolve().is_relative_to(root)
-    except (OSError, ValueError):
-        return False
+    return bool(locations.relative_path(filename, root))

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from sandbox_apps import sources
-from sandbox_apps.embed import refuse
+from sandbox_apps.refusals import refuse
 
 
 class SourceQuery(forms.Form):

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 
 from sandbox_apps.registry import Demo
 
+from .session import SESSION_KEY
+
 
 class LoginRegistrationConfig(AppConfig):
     name = "sandbox_apps.login_registration"
@@ -14,6 +16,7 @@ class LoginRegistrationConfig(AppConfig):
         source_files=(
             "login_registration/models.py",
             "login_registration/views.py",
+            "login_registration/session.py",
             "login_registration/urls.py",
             "validators.py",
             "login_registration/hardening.py",
@@ -21,5 +24,5 @@ class LoginRegistrationConfig(AppConfig):
             "login_registration/templates/login_registration/_field.html",
             "login_registration/templates/login_registration/_welcome.html",
         ),
-        session_key="login_registration",
+        session_key=SESSION_KEY,
     )

@@ -13,14 +13,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from courseware.client import client_address
-from sandbox_apps.embed import not_from_the_form
+from sandbox_apps.refusals import not_from_the_form
 from sandbox_apps.tenancy import current_sandbox
 
 from .models import MAX_USERS, LoginAttempt, User
-
-# Everything this app keeps in the session, under one key:
-#     request.session["login_registration"] == {"user_id": 7, "action": "registered"}
-SESSION_KEY = "login_registration"
+from .session import SESSION_KEY
 
 # The fields each form on the page sends, every time (an empty one too).
 REGISTER_FIELDS = (

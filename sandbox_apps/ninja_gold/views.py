@@ -14,7 +14,7 @@ makes one visitor's POSTs take turns, so these views can stay simple.
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from sandbox_apps.embed import refuse
+from sandbox_apps.refusals import refuse
 
 from . import game
 

@@ -16,6 +16,15 @@ def test_a_new_visitor_starts_at_zero():
     assert counter.load(FakeSession()) == {"visits": 0, "note": ""}
 
 
+def test_load_hands_out_a_copy_that_changes_nothing_until_saved():
+    session = FakeSession(session_counter={"visits": 3, "note": ""})
+    state = counter.load(session)
+    counter.add(state, 2)
+    assert session["session_counter"] == {"visits": 3, "note": ""}
+    counter.save(session, state)
+    assert session["session_counter"] == {"visits": 5, "note": "Added 2."}
+
+
 def test_a_damaged_state_starts_over():
     assert counter.load(FakeSession(session_counter="junk"))["visits"] == 0
     assert counter.load(FakeSession(session_counter={"visits": "7"}))["visits"] == 0

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from sandbox_apps.embed import not_from_the_form
+from sandbox_apps.refusals import not_from_the_form
 
 from . import counter
 from .forms import AddForm
@@ -51,7 +51,7 @@ def reset(request):
     return redirect("session_counter:index")
 
 
-def show(request, state, note, form, status=200):
+def show(request, state, note, form):
     context = {
         "visits": state["visits"],
         "note": note,
@@ -69,7 +69,7 @@ def show(request, state, note, form, status=200):
     # Inside a lesson, htmx asks only for the part of the page it swaps.
     if request.htmx:
         template = "session_counter/_counter.html"
-    return render(request, template, context, status=status)
+    return render(request, template, context)
 
 
 def mask(session_key):

@@ -1,4 +1,8 @@
-// The embedded demos: each one is a .demo-stage that htmx swaps in place.
+// How the embedded demos' requests behave. Each demo is a .demo-stage that
+// htmx swaps in place; this module keeps a demo's 4xx answers in its box,
+// holds clicks made while a demo is busy and sends them in order, sends
+// one demo request at a time (the server's limit), and says when demos
+// cannot run offline. demo-page.js sets these up.
 
 export function stageOf(element) {
   return element && element.closest ? element.closest(".demo-stage") : null;
@@ -6,8 +10,8 @@ export function stageOf(element) {
 
 // In debug mode {% htmx_script %} adds django-htmx's helper, which replaces
 // the whole page with any 400/403/404/500 answer and logs it as an error. A
-// demo's 4xx answers are designed for its box ("Email is not valid!"), so
-// stop the event before it reaches that document-level listener; htmx
+// demo's 4xx answers are designed for its box ("Choose one of the places"),
+// so stop the event before it reaches that document-level listener; htmx
 // itself still swaps them.
 export function keepDemoErrorsInTheirBox() {
   window.addEventListener(

@@ -55,7 +55,6 @@ import { startRemote } from "./remote.js";
     var copy = document.createElement("div");
     copy.className = "slide speaker-slide";
     if (!template) {
-      copy.innerHTML = "";
       var end = document.createElement("p");
       end.className = "speaker-end";
       end.textContent = "End of the slides.";

@@ -1,8 +1,9 @@
-"""What every custom block shares: the record of one conversion, and slots.
+"""What every custom block shares: the record of one conversion, slots, and
+``render_prompt`` for the short Markdown inside a block.
 
-A *slot block* (demo, source) becomes an empty marker ``<div>`` during
-conversion; its real HTML is built by ``fill`` and put in place of the
-marker only after sanitizing, so it may carry attributes (htmx, inline
+A *slot block* (demo, source, exercise, check) becomes an empty marker
+``<div>`` during conversion; its real HTML is built by ``fill`` and put in
+place of the marker only after sanitizing, so it may carry attributes (htmx, inline
 highlighting) that no author-written HTML could.
 """
 
@@ -11,9 +12,19 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 
+import markdown
 from pymdownx.blocks.block import Block
 
 from ..errors import AuthoringError
+from ..sanitize import sanitize
+
+
+def render_prompt(text: str) -> str:
+    """Render a short piece of Markdown (a demo's "try it" prompt) to safe HTML."""
+    converted = markdown.markdown(
+        text, extensions=["pymdownx.inlinehilite"], output_format="html"
+    )
+    return sanitize(converted)
 
 
 @dataclass

@@ -26,8 +26,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from ..errors import AuthoringError
-from .base import Conversion, SlotBlock
-from .demo import render_prompt
+from .base import Conversion, SlotBlock, render_prompt
 
 # A poll's bar chart stays readable on a projector with this many bars.
 MAX_CHOICES = 6

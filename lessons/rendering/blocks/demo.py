@@ -5,24 +5,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import markdown
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
 from sandbox_apps.registry import get_demo
 
 from ..errors import AuthoringError
-from ..sanitize import sanitize
-from .base import Conversion, SlotBlock
-
-
-def render_prompt(text: str) -> str:
-    """Render a short piece of Markdown (a demo's "try it" prompt) to safe HTML."""
-    converted = markdown.markdown(
-        text, extensions=["pymdownx.inlinehilite"], output_format="html"
-    )
-    return sanitize(converted)
-
+from .base import Conversion, SlotBlock, render_prompt
 
 PLACEHOLDER = "sandbox_apps/_placeholder.html"
 

@@ -14,8 +14,7 @@ from django.utils.safestring import mark_safe
 from exercises import registry
 
 from ..errors import AuthoringError
-from .base import Conversion, SlotBlock
-from .demo import render_prompt
+from .base import Conversion, SlotBlock, render_prompt
 
 
 class ExerciseBlock(SlotBlock):

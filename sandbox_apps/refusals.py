@@ -1,4 +1,10 @@
-"""Helpers sandbox views share for answering as a page or as a fragment."""
+"""Refusing a sandbox request with a message, as a page or a fragment.
+
+Every sandbox app answers a request no honest form sends the same way
+(sandbox_apps/README.md): ``refuse`` says why, ``not_from_the_form``
+refuses a POST whose fields are not each there once, and ``entry_url``
+is where the answer's "back to the demo" link goes.
+"""
 
 from django.shortcuts import render
 
