@@ -620,6 +620,32 @@ def test_error_in_a_sandbox_app_marks_the_line_in_its_source(
     assert '<span class="hll">' in shown
 
 
+def test_an_error_while_rendering_is_placed_in_the_view_not_in_the_inspector(
+    client_500, db, settings, monkeypatch
+):
+    """The inspector's template hook sits in the traceback, and inside the code
+    root (sandbox_apps/ holds the inspector too): the reader must be sent to
+    the app's own line, never to the inspector's."""
+    settings.DEBUG = True
+
+    class Unprintable:
+        def __str__(self):
+            raise ValueError("cannot be shown")
+
+    def count_visit(state):
+        return Unprintable()
+
+    monkeypatch.setattr("sandbox_apps.session_counter.counter.count_visit", count_visit)
+    chain = as_text(oob(htmx(client_500).get(COUNTER)))
+    assert "ValueError : cannot be shown" in chain
+    views = (SANDBOX_ROOT / "session_counter/views.py").read_text().splitlines()
+    line = views.index("    return render(request, template, context)") + 1
+    assert (
+        f"Raised in show , sandbox_apps/session_counter/views.py line {line}" in chain
+    )
+    assert "recording.py" not in chain
+
+
 # --- Cost and switches ------------------------------------------------------------------
 
 
