@@ -100,15 +100,18 @@ export function pollState(url, onAnswer, options = {}) {
 
 // Polls `url` every second and calls onState(state) when the class's
 // state changed on the server. busy() says this page has a move of its
-// own on the way: an answer then may predate it, so it is ignored, and so
-// is one whose request started before that move (moved() is called when a
-// move starts). Returns {moved, stop}.
+// own on the way (moved() is called when a move starts). An answer may
+// predate that move, and taken as news it would undo it, so it is ignored
+// when it comes while the move is on its way, when its request started
+// before the move, or when its request started while the move was on its
+// way: the server may have answered it before the move landed, and it can
+// arrive after the move's own answer. Returns {moved, stop}.
 export function watchClass(url, onState, busy) {
   let epoch = 0;
   const poller = pollState(
     url,
-    (html, started) => {
-      if (started !== epoch || busy()) {
+    (html, asked) => {
+      if (asked.epoch !== epoch || asked.busy || busy()) {
         return false;
       }
       onState(parseState(html));
@@ -116,7 +119,7 @@ export function watchClass(url, onState, busy) {
     },
     {
       asking() {
-        return epoch;
+        return { epoch: epoch, busy: busy() };
       },
     }
   );

@@ -161,6 +161,66 @@ def test_a_phone_remote_moves_the_projector_and_the_class(
     expect_slide(student, 1)
 
 
+def test_an_answer_from_before_a_move_never_takes_the_remote_back(
+    projector, phones, teacher, live_server
+):
+    """A state poll asked while the remote's move was on its way can be
+    answered by the server before the move lands, and reach the phone after
+    the move's own answer. Taken as news, it would put the remote back one
+    step, and its next Next would repeat a step instead of going on."""
+    remote = phones()
+    log_in(remote.context, teacher, live_server.url)
+    remote.goto(f"{live_server.url}/lessons/remote-test/present/speaker/")
+    expect(remote.locator("[data-speaker-status]")).to_contain_text("Remote")
+    next_button = remote.get_by_role("button", name="Next")
+    next_button.click()
+    expect_slide(projector, 2)
+    pending = ".slide:not([hidden]) .slide-reveal li.reveal-pending"
+    expect(projector.locator(pending)).to_have_count(2)
+
+    moves, late, after = [], [], []
+    move_url = re.compile(r"/f/\w+/move/$")
+
+    def answer_late(route):
+        if not moves:
+            route.continue_()
+        elif not late:
+            # Asked after the move set off, answered before it lands: in
+            # full, as when the phone's last state is older than the
+            # server's (its ETag then matches nothing).
+            headers = {
+                name: value
+                for name, value in route.request.headers.items()
+                if name.lower() != "if-none-match"
+            }
+            late.append((route, route.fetch(headers=headers)))
+        else:
+            # Held too, so no newer answer puts things right before the click.
+            after.append(route)
+
+    remote.route(move_url, lambda route: moves.append(route))
+    remote.route(re.compile(r"/f/\w+/state/$"), answer_late)
+    next_button.click()  # the list's first item: its move is held
+    # Each poll comes within a second. Its "request" event can come before
+    # the handler above has run, so the handler's result is awaited.
+    while not late:
+        remote.wait_for_timeout(20)
+    remote.unroute(move_url)
+    moves[0].continue_()
+    expect(projector.locator(pending)).to_have_count(1)
+    route, old_answer = late[0]
+    assert old_answer.status == 200 and 'data-step="0"' in old_answer.text()
+    route.fulfill(response=old_answer)
+    # The next poll is asked only once the old answer has been handled.
+    while not after:
+        remote.wait_for_timeout(20)
+
+    next_button.click()  # the list's second item, not the first again
+    expect(projector.locator(pending)).to_have_count(0)
+    expect_slide(projector, 2)
+    after[0].continue_()
+
+
 def test_a_staff_colleague_gets_no_remote(projector, phones, live_server):
     from django.contrib.auth.models import User
 
