@@ -23,33 +23,26 @@ by the other, so switching back is a settings change.
 
 The session data is signed in Django's format (``django.core.signing``:
 JSON, compressed when large (``COMPRESS_OVER``), base64, a timestamp and an
-HMAC), but without Django's per-call work: ``signing.dumps`` and ``loads``
-build a signer, derive its HMAC key from the secret again and run the HMAC
-through Python's ``hmac.new`` on every call, which cost a demo click more
-than its view. Here the derived key is kept per secret, and the HMAC is one
-call to ``hmac.digest``. A value that the current secret did not sign (an
-old one in ``SECRET_KEY_FALLBACKS``, or a forged one) goes to Django's own
-``decode``, which tries the fallbacks and logs a forgery.
+HMAC), but without Django's per-call work (``courseware.signatures``). A
+value that the current secret did not sign (an old one in
+``SECRET_KEY_FALLBACKS``, or a forged one) goes to Django's own ``decode``,
+which tries the fallbacks and logs a forgery.
 
     SESSION_ENGINE = "courseware.sessions"
 """
 
-import functools
-import hashlib
 import hmac
 import time
 import zlib
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import UpdateError
 from django.core import signing
 from django.db import DatabaseError, connections, router
 from django.utils import timezone
-from django.utils.encoding import force_bytes
 
-from courseware import sql
+from courseware import signatures, sql
 
 
 class SessionStore(db.SessionStore):
@@ -62,9 +55,9 @@ class SessionStore(db.SessionStore):
             compressed = zlib.compress(data, 1)
             if len(compressed) < len(data) - 1:
                 # The "." says "compressed", inside the signed part as in Django.
-                value = "." + _b64(compressed)
+                value = "." + signatures.b64(compressed)
         if value is None:
-            value = _b64(data)
+            value = signatures.b64(data)
         value = f"{value}:{signing.b62_encode(int(time.time()))}"
         return f"{value}:{self._signature(value)}"
 
@@ -89,10 +82,7 @@ class SessionStore(db.SessionStore):
             return {}
 
     def _signature(self, value: str) -> str:
-        """Django's ``Signer.signature`` for this store's salt and the current secret."""
-        signer = _signer(self.key_salt + "signer", settings.SECRET_KEY).copy()
-        signer.update(value.encode())
-        return _b64(signer.digest())
+        return signatures.signature(self.key_salt, value)
 
     def load(self):
         connection = connections[router.db_for_read(self.model)]
@@ -177,14 +167,3 @@ LOAD = (
 )
 SAVE = "UPDATE {table} SET {session_data} = %s, {expire_date} = %s WHERE {session_key} = %s"
 SAVE_DATA = "UPDATE {table} SET {session_data} = %s WHERE {session_key} = %s"
-
-
-@functools.lru_cache(maxsize=8)
-def _signer(salt: str, secret: str | bytes):
-    # Django's salted_hmac derives the HMAC key like this on every call.
-    key = hashlib.sha256(salt.encode() + force_bytes(secret)).digest()
-    return hmac.new(key, digestmod=hashlib.sha256)
-
-
-def _b64(data: bytes) -> str:
-    return signing.b64_encode(data).decode()

@@ -86,10 +86,9 @@ def _http_date(second: int) -> str:
 class SessionWriteLockMiddleware:
     """Run one visitor's requests to the demos one at a time.
 
-    Any demo request may change the session: a POST, the GET that follows
-    its redirect (the inspector picks up the redirect's trace there), the
-    session counter's GET (it counts the visit), the first request of a
-    database demo (it stores the sandbox token). So every request under
+    Any demo request may change the session: a POST, the session counter's
+    GET (it counts the visit), the first request of a database demo (it
+    stores the sandbox token). So every request under
     /sandbox/<demo>/ that carries a session cookie waits for that session's
     lock (session_lock.py) before the session is loaded, and keeps it until
     the session is saved. That is why this middleware must come before

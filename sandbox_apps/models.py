@@ -39,15 +39,16 @@ class Sandbox(models.Model):
 
 
 class RedirectTrace(models.Model):
-    """A redirect's inspector hops, waiting for the request the redirect names.
+    """A redirect's inspector hops too large for a cookie, waiting for the
+    request the redirect names.
 
     Written and read with plain SQL by sandbox_apps/inspector/chain.py,
-    which says why the hops wait here and not in the visitor's session. A
-    row lives for seconds: the request after the redirect takes it away,
-    and one the browser never sent is deleted once it has expired.
+    which says how most hops travel instead (in a cookie). A row lives for
+    seconds: the request after the redirect takes it away, and one the
+    browser never sent is deleted once it has expired.
     """
 
-    # A digest of the session key and the demo placeholder, never the key itself.
+    # A digest of the random id the redirect's cookie carries, never the id itself.
     key = models.CharField(max_length=64, primary_key=True)
     # The path (and query string) of the request that may take the hops.
     follow = models.TextField()

@@ -386,11 +386,16 @@ def test_a_first_visits_redirect_still_joins_its_chain(db):
     assert "POST /sandbox/ninja-gold/process_money/ 302" in chain
 
 
-def test_a_trace_store_that_fails_costs_the_chain_never_the_click(client, db):
+def test_a_trace_table_that_fails_costs_the_chain_never_the_click(
+    client, db, monkeypatch
+):
+    """A hop too large for a cookie waits in the table; if the table cannot
+    be reached, at either end, the click and its GET still succeed."""
     from django.db import OperationalError, connection
 
     from sandbox_apps.models import RedirectTrace
 
+    monkeypatch.setattr(chain, "MAX_COOKIE_VALUE", 10)
     failed = []
 
     def trace_table_fails(execute, sql, params, many, context):
@@ -406,15 +411,20 @@ def test_a_trace_store_that_fails_costs_the_chain_never_the_click(client, db):
             f"{GOLD}process_money/",
             {"place": "farm", "csrfmiddlewaretoken": csrf(client)},
         )
+    # Stored, then unreachable when the GET looks for it.
+    client.post(
+        f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": csrf(client)}
+    )
+    with connection.execute_wrapper(trace_table_fails):
         followed = client.get(GOLD)
     assert posted.status_code == 302
     assert followed.status_code == 200
-    assert "GET /sandbox/ninja-gold/ 200 OK" in as_text(
-        oob(followed, "demo-ninja-gold-1")
-    )
-    assert client.session["ninja_gold"]["moves"] == 1
+    chain_shown = as_text(oob(followed, "demo-ninja-gold-1"))
+    assert "GET /sandbox/ninja-gold/ 200 OK" in chain_shown
+    assert "POST" not in chain_shown
+    assert client.session["ninja_gold"]["moves"] == 2
     # Both ends were tried, and both failures were survived.
-    assert "INSERT" in failed and "SELECT" in failed
+    assert failed == ["INSERT", "SELECT"]
 
 
 def test_a_bad_number_shows_the_form_again_and_no_session_change(client, db):
@@ -916,6 +926,37 @@ def test_recording_a_get_lists_templates_and_queries(db, no_inspector_middleware
     assert hop.urls is None  # nor a urls module
 
 
+def test_hops_pack_into_json_and_back_unchanged(db, no_inspector_middleware):
+    """What a redirect's cookie carries: every kind of record, nested."""
+    client = Client(raise_request_exception=False)
+    session = client.session
+    run = Recording(
+        session=session,
+        session_key="counter",
+        code_root=SANDBOX_ROOT,
+        urls_module="sandbox_apps.session_counter.urls",
+    )
+    with run:
+        response = client.get(COUNTER)
+    read = run.hop(response.wsgi_request, response)
+    failed = Recording(code_root=SANDBOX_ROOT)
+    failed.failed(ValueError("no"), request_id="abc123")
+    broken = failed.hop(response.wsgi_request, response)
+    hops = [read, broken]
+    assert read.queries and read.queries[0].params and read.templates and read.urls
+    assert broken.error is not None
+
+    assert recording.unpack(json.loads(json.dumps(recording.pack(hops)))) == hops
+
+
+@pytest.mark.parametrize(
+    "packed", [None, "text", [["GET"]], [[None] * 30], [[1, 2, 3]]]
+)
+def test_anything_else_does_not_unpack(packed):
+    with pytest.raises((ValueError, TypeError)):
+        recording.unpack(packed)
+
+
 def test_djangos_own_templates_are_counted_not_listed(db, no_inspector_middleware):
     """A form's widgets are drawn by Django's templates: noise for a beginner."""
     client = Client()
@@ -963,33 +1004,105 @@ def test_recording_imports_nothing_of_the_site():
     ]
 
 
-def test_a_redirect_trace_waits_where_every_worker_can_find_it(client, db):
-    """The GET after a redirect may reach another worker process, whose memory
-    is its own: the POST's hop waits in the database they share."""
+def post_a_move(client):
+    return client.post(
+        f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": csrf(client)}
+    )
+
+
+TRACE_COOKIE = "cw_trace_demo-ninja-gold-1"
+
+
+def test_a_redirects_hops_ride_to_any_worker_in_a_signed_cookie(client, db):
+    """The GET after a redirect may reach another worker process or app
+    server, whose memory is its own: the POST's hop travels with the browser."""
+    from django.core import signing
     from django.core.cache import caches
 
     from sandbox_apps.models import RedirectTrace
 
     client = htmx(client, GOLD_STAGE)
     client.get(GOLD)
-    client.post(
-        f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": csrf(client)}
-    )
-    waiting = RedirectTrace.objects.get()
-    assert waiting.follow == GOLD
-    # Keyed by a digest: the session key itself is a credential.
-    assert client.cookies["sessionid"].value not in waiting.key
-    # Another worker: an empty local-memory cache, the same database.
+    posted = post_a_move(client)
+    cookie = posted.cookies[TRACE_COOKIE]
+    # Sent only to this demo's URLs, for as long as a redirect may take.
+    assert cookie["path"] == GOLD
+    assert cookie["max-age"] == chain.PENDING_SECONDS
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    trace = signing.TimestampSigner(salt=chain.SALT).unsign_object(cookie.value)
+    assert trace["follow"] == GOLD
+    assert not RedirectTrace.objects.exists()
+    # Another worker: an empty local-memory cache.
     caches["default"].clear()
     followed = client.get(GOLD)
     assert "POST /sandbox/ninja-gold/process_money/ 302" in as_text(
         oob(followed, "demo-ninja-gold-1")
     )
     # Taken, so a reload does not show the POST again.
+    assert followed.cookies[TRACE_COOKIE]["max-age"] == 0
+    assert "POST" not in as_text(oob(client.get(GOLD), "demo-ninja-gold-1"))
+
+
+@pytest.mark.parametrize("spoil", ["tampered", "expired", "another page"])
+def test_a_trace_cookie_that_is_not_this_requests_joins_nothing(
+    client, db, monkeypatch, spoil
+):
+    client = htmx(client, GOLD_STAGE)
+    client.get(GOLD)
+    post_a_move(client)
+    cookie = client.cookies[TRACE_COOKIE]
+    if spoil == "tampered":
+        # A visitor's edit breaks the signature: the panel shows only what
+        # the server recorded.
+        tampered = cookie.value.replace(":", "x:", 1)
+        cookie.set(cookie.key, tampered, tampered)
+    elif spoil == "expired":
+        monkeypatch.setattr(chain, "PENDING_SECONDS", -1)
+    followed = client.get(f"{GOLD}?page=2" if spoil == "another page" else GOLD)
+    assert followed.status_code == 200
+    assert "POST" not in as_text(oob(followed, "demo-ninja-gold-1"))
+    if spoil == "another page":
+        # Left for the request the redirect named.
+        assert TRACE_COOKIE not in followed.cookies
+    else:
+        assert followed.cookies[TRACE_COOKIE]["max-age"] == 0
+
+
+def test_a_hop_too_large_for_a_cookie_waits_in_the_table(client, db, monkeypatch):
+    """The cookie then carries a random id; the table keeps only its digest."""
+    from django.core import signing
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sandbox_apps.models import RedirectTrace
+
+    monkeypatch.setattr(chain, "MAX_COOKIE_VALUE", 300)
+    client = htmx(client, GOLD_STAGE)
+    client.get(GOLD)
+    table = RedirectTrace._meta.db_table
+    with CaptureQueriesContext(connection) as posting:
+        posted = post_a_move(client)
+    trace = signing.TimestampSigner(salt=chain.SALT).unsign_object(
+        posted.cookies[TRACE_COOKIE].value
+    )
+    assert set(trace) == {"follow", "row"}
+    waiting = RedirectTrace.objects.get()
+    assert waiting.follow == GOLD
+    assert trace["row"] not in waiting.key
+    with CaptureQueriesContext(connection) as following:
+        followed = client.get(GOLD)
+    assert "POST /sandbox/ninja-gold/process_money/ 302" in as_text(
+        oob(followed, "demo-ninja-gold-1")
+    )
+    assert [q["sql"].split()[0] for q in posting if table in q["sql"]] == ["INSERT"]
+    assert [q["sql"].split()[0] for q in following if table in q["sql"]] == [
+        "SELECT",
+        "DELETE",
+    ]
     assert not RedirectTrace.objects.exists()
 
 
-def test_an_expired_trace_joins_nothing_and_is_swept_away(client, db, monkeypatch):
+def test_an_expired_row_joins_nothing_and_is_swept_away(client, db, monkeypatch):
     """A redirect the browser never followed leaves a row: it is not shown
     late, and a later trace deletes it."""
     from datetime import timedelta
@@ -998,11 +1111,10 @@ def test_an_expired_trace_joins_nothing_and_is_swept_away(client, db, monkeypatc
 
     from sandbox_apps.models import RedirectTrace
 
+    monkeypatch.setattr(chain, "MAX_COOKIE_VALUE", 10)
     client = htmx(client, GOLD_STAGE)
     client.get(GOLD)
-    client.post(
-        f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": csrf(client)}
-    )
+    post_a_move(client)
     RedirectTrace.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     late = as_text(oob(client.get(GOLD), "demo-ninja-gold-1"))
     assert "POST" not in late
@@ -1017,35 +1129,28 @@ def test_an_expired_trace_joins_nothing_and_is_swept_away(client, db, monkeypatc
     assert RedirectTrace.objects.get().expires_at > timezone.now()
 
 
-def test_a_click_costs_the_trace_table_one_write_and_its_get_one_read(client, db):
-    """The POST, a click's costly half, only writes its hop; the GET its
-    redirect names reads it and takes it away. A POST never looks for a
-    chain to continue: a browser follows a 302 with a GET."""
+def test_a_clicks_trace_costs_no_database_statement(client, db):
+    """Neither the POST, a click's costly half, nor the GET its redirect
+    names touches the trace table, and the GET writes nothing at all. A
+    POST never looks for a chain to continue: a browser follows a 302 with
+    a GET."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from sandbox_apps.models import RedirectTrace
 
-    def on_trace_table(captured):
-        table = RedirectTrace._meta.db_table
-        return [q["sql"].split()[0] for q in captured if table in q["sql"]]
-
     client = htmx(client, GOLD_STAGE)
     client.get(GOLD)
     # A first click gives the visitor a stored session.
-    client.post(
-        f"{GOLD}process_money/", {"place": "farm", "csrfmiddlewaretoken": csrf(client)}
-    )
+    post_a_move(client)
     client.get(GOLD)
     with CaptureQueriesContext(connection) as posting:
-        client.post(
-            f"{GOLD}process_money/",
-            {"place": "farm", "csrfmiddlewaretoken": csrf(client)},
-        )
+        post_a_move(client)
     with CaptureQueriesContext(connection) as following:
         followed = client.get(GOLD)
-    assert on_trace_table(posting) == ["INSERT"]
-    assert on_trace_table(following) == ["SELECT", "DELETE"]
+    table = RedirectTrace._meta.db_table
+    assert not [q for q in [*posting, *following] if table in q["sql"]]
+    assert [q["sql"].split()[0] for q in following] == ["SELECT"]
     assert "POST /sandbox/ninja-gold/process_money/ 302" in as_text(
         oob(followed, "demo-ninja-gold-1")
     )

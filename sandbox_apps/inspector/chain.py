@@ -1,43 +1,55 @@
-"""Redirect chains: a POST's hop waits for the GET that follows its redirect.
+"""Redirect chains: a POST's hop rides along to the GET that follows its redirect.
 
 A click that posts a form answers 302, and the browser asks for the page
 the redirect names at once. The panel shows both requests as one chain, so
-the POST's hop is kept until that GET arrives, for a few seconds at most.
+the POST's hop must reach that GET, which another worker process or another
+app server may answer.
 
-It is kept in its own table (``RedirectTrace``), never in the visitor's
-session. Writing to the session would make Django save the whole session
-back when the GET ends, with whatever it read when the GET began: a click
-that finished in between would be undone. A row is keyed by a digest of the
-session key and the placeholder that asked, so two demos on one page, or
-two visitors, never take each other's hops, and the GET after a redirect
-finds it whichever worker process or app server answers.
+The hop travels with the browser, in a cookie the redirect sets:
 
-Why the database and not a cache: every worker already holds a connection
-to it, and one short statement costs a click far less than the file cache
-that was used before (writing a file and renaming it over the last one,
-which the file system may flush to disk) and needs no Redis. The rows are
-read and written with plain SQL (``courseware.sql``), one statement each,
-outside any transaction and outside the session's row: SQLite's write lock
-is held for that one statement, and on PostgreSQL the table is unlogged
-(migration 0002). Losing a row costs only the chain's first hop, never the
-click.
+- one cookie per placeholder that asked (``cw_trace_demo-ninja-gold-1``;
+  ``cw_trace`` for a demo's own page), sent only to that demo's URLs, so
+  two demos on one page never take each other's hops;
+- its value is the hops, packed as JSON (``recording.pack``), with the path
+  of the request that may take them, signed with the site's secret and
+  dated: the visitor can read their own practice data in it (the hop's
+  secrets are already masked), but cannot make the panel show anything the
+  server did not record, nor an old hop again;
+- it lasts ``PENDING_SECONDS``. The request the redirect names takes the
+  hops and deletes the cookie; any other request leaves it for that one.
+
+Why a cookie: it costs a click no database statement at all. The hops used
+to wait in a table, which cost every click an INSERT on its POST (a ninth
+of the POST's time) and a SELECT and a DELETE on its GET, each a write that
+every other visitor's clicks queued behind on SQLite. Not the session
+either: the GET would then have to save the session to take the hops away.
+
+A hop too large for a cookie (a request that ran many long SQL statements)
+still waits in the ``RedirectTrace`` table, under a digest of a random id
+that the cookie carries instead of the hops. The rows are read and written
+with plain SQL (``courseware.sql``), one statement each, outside any
+transaction; on PostgreSQL the table is unlogged (migration 0002). Losing a
+hop, from a cookie the browser dropped or a table that failed, costs only
+the chain's first hop, never the click.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import pickle
+import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core import signing
 from django.db import DatabaseError, connections, router
 from django.utils import timezone
 
-from courseware import sql
+from courseware import signatures, sql
 from sandbox_apps.models import RedirectTrace
 
-from .recording import Hop
+from .recording import Hop, pack, unpack
 
 logger = logging.getLogger("sandbox_apps.inspector")
 
@@ -46,17 +58,89 @@ logger = logging.getLogger("sandbox_apps.inspector")
 PENDING_SECONDS = 30
 # A redirect to a redirect keeps the chain growing, up to a point.
 MAX_HOPS = 5
-# Every so many traces kept, this process deletes the expired ones: those
-# whose request never came (a closed tab), so the table stays small without
-# a cron job.
+COOKIE = "cw_trace"
+SALT = "sandbox_apps.inspector.chain"
+# Browsers keep a cookie of up to 4,096 bytes, name and attributes included.
+MAX_COOKIE_VALUE = 3500
+# Every so many hops kept in the table, this process deletes the expired
+# rows: those whose request never came (a closed tab), so the table stays
+# small without a cron job.
 SWEEP_EVERY = 100
 
 _kept = 0
 
 
-def _key(session_key: str, target: str) -> str:
-    # The session key is a credential: the table sees only its digest.
-    return hashlib.sha256(f"{session_key}\0{target}".encode()).hexdigest()
+def cookie_name(target: str) -> str:
+    """The cookie for ``target``, the placeholder that asked ("" for a demo's own page)."""
+    return f"{COOKIE}_{target}" if target else COOKIE
+
+
+def remember(response, cookie_path: str, target: str, hops: list[Hop]) -> None:
+    """Send a redirect's hops along to the request its Location names.
+
+    ``cookie_path`` is the demo's URL prefix: only its requests carry the cookie.
+    """
+    follow = _follow_path(response["Location"])
+    hops = hops[-MAX_HOPS:]
+    trace = {"follow": follow, "hops": pack(hops)}
+    value = _sign(trace)
+    if len(value) > MAX_COOKIE_VALUE:
+        # Compressing costs more than the rest; only a long trace needs it.
+        value = _sign(trace, compress=True)
+    if len(value) > MAX_COOKIE_VALUE:
+        row = _keep_in_table(follow, trace["hops"])
+        if row is None:
+            return
+        value = _sign({"follow": follow, "row": row})
+    response.set_cookie(
+        cookie_name(target),
+        value,
+        max_age=PENDING_SECONDS,
+        path=cookie_path,
+        secure=settings.SESSION_COOKIE_SECURE or None,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def take(request, response, cookie_path: str, target: str) -> list[Hop]:
+    """The hops of the redirect that named this request, if it was one.
+
+    Taken once: the cookie is deleted (and the row, if the hops were in the
+    table), so a reload does not show the POST again.
+    """
+    name = cookie_name(target)
+    value = request.COOKIES.get(name)
+    if not value:
+        return []
+    try:
+        trace = signing.TimestampSigner(salt=SALT).unsign_object(
+            value, max_age=PENDING_SECONDS
+        )
+    except signing.BadSignature:
+        # Expired, from an older secret, or not ours: it joins nothing.
+        response.delete_cookie(name, path=cookie_path, samesite="Lax")
+        return []
+    if not isinstance(trace, dict) or trace.get("follow") != request.get_full_path():
+        # Meant for another request: it stays for that one.
+        return []
+    response.delete_cookie(name, path=cookie_path, samesite="Lax")
+    packed = trace.get("hops")
+    if "row" in trace:
+        packed = _take_from_table(trace["row"], trace["follow"])
+    try:
+        return unpack(packed) if packed is not None else []
+    except (ValueError, TypeError):
+        # Packed by an older release, whose records had other fields.
+        logger.warning("Could not read a redirect's trace", exc_info=True)
+        return []
+
+
+def _sign(trace: dict, compress: bool = False) -> str:
+    if compress:
+        return signing.TimestampSigner(salt=SALT).sign_object(trace, compress=True)
+    # What the line above makes without compress, at a fraction of the cost.
+    return signatures.sign_object(SALT, trace)
 
 
 def _follow_path(location: str) -> str:
@@ -64,32 +148,23 @@ def _follow_path(location: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def remember(session, target: str, location: str, hops: list[Hop]) -> None:
-    """Keep a redirect's hops until the request for ``location`` arrives.
+# --- Hops too large for a cookie -------------------------------------------
 
-    ``target`` names the placeholder that asked ("" for a demo's own page).
-    """
+
+def _keep_in_table(follow: str, packed: list) -> str | None:
+    """Store packed hops in the table; the random id that finds them, or None."""
     global _kept
-    if session.session_key is None:
-        # A first visit's session gets its key when it is saved, after this
-        # middleware has finished. Save it now, as SessionMiddleware would
-        # next, so the request after the redirect can find its chain; an
-        # empty session is not saved and has no chain to join.
-        if session.is_empty():
-            return
-        session.save()
+    row = secrets.token_urlsafe(18)
     connection = _connection()
     now = timezone.now()
     try:
-        # One statement that inserts or replaces: a second redirect before
-        # the first was followed replaces the first's hops.
         sql.run(
             connection,
             _sql(connection, KEEP),
             [
-                _key(session.session_key, target),
-                _follow_path(location),
-                pickle.dumps(hops[-MAX_HOPS:], pickle.HIGHEST_PROTOCOL),
+                _key(row),
+                follow,
+                signing.JSONSerializer().dumps(packed),
                 _moment(connection, now + timedelta(seconds=PENDING_SECONDS)),
             ],
         )
@@ -98,43 +173,36 @@ def remember(session, target: str, location: str, hops: list[Hop]) -> None:
             sql.run(connection, _sql(connection, SWEEP), [_moment(connection, now)])
     except DatabaseError:  # a failed write costs one hop, never the click
         logger.warning("Could not keep a redirect's trace", exc_info=True)
+        return None
+    return row
 
 
-def take(session, target: str, full_path: str) -> list[Hop]:
-    """The hops that redirected to ``full_path``, removed from the table.
-
-    The session itself is neither read nor changed: only its key is used.
-    """
-    if session is None or not session.session_key:
-        return []
+def _take_from_table(row, follow: str) -> list | None:
+    if not isinstance(row, str):
+        return None
     connection = _connection()
-    key = _key(session.session_key, target)
+    key = _key(row)
     try:
-        # Only the request that redirect named finds the row; any other
-        # leaves it for that one. Reading first keeps every other demo
-        # request from taking the database's write lock.
-        row = sql.fetchone(
+        found = sql.fetchone(
             connection,
             _sql(connection, FIND),
-            [key, full_path, _moment(connection, timezone.now())],
+            [key, follow, _moment(connection, timezone.now())],
         )
-        if row is None:
-            return []
+        if found is None:
+            return None
         sql.run(connection, _sql(connection, TAKE), [key])
-        hops = pickle.loads(row[0])
+        return signing.JSONSerializer().loads(bytes(found[0]))
     except Exception:  # noqa: BLE001 - a database that failed, or a row an older release wrote
         logger.warning("Could not read a redirect's trace", exc_info=True)
-        return []
-    if not isinstance(hops, list):
-        return []
-    return [hop for hop in hops if isinstance(hop, Hop)]
+        return None
 
 
-KEEP = (
-    "INSERT INTO {table} ({key}, {follow}, {hops}, {expires_at}) VALUES (%s, %s, %s, %s)"
-    " ON CONFLICT ({key}) DO UPDATE SET {follow} = excluded.{follow},"
-    " {hops} = excluded.{hops}, {expires_at} = excluded.{expires_at}"
-)
+def _key(row: str) -> str:
+    # The id is what lets a request take the hops: the table sees only its digest.
+    return hashlib.sha256(row.encode()).hexdigest()
+
+
+KEEP = "INSERT INTO {table} ({key}, {follow}, {hops}, {expires_at}) VALUES (%s, %s, %s, %s)"
 SWEEP = "DELETE FROM {table} WHERE {expires_at} <= %s"
 FIND = (
     "SELECT {hops} FROM {table}"

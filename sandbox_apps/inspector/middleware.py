@@ -101,19 +101,23 @@ class InspectorMiddleware:
         hop = run.hop(request, response)
 
         target = stage_prefix(request, demo)
+        # The chain's cookie goes only to this demo's URLs.
+        cookie_path = (
+            f"{request.META.get('SCRIPT_NAME', '')}{SANDBOX_PREFIX}{demo.slug}/"
+        )
         hops = [hop]
         if request.method in FOLLOWS_WITH:
-            hops[:0] = chain.take(session, target, request.get_full_path())
+            hops[:0] = chain.take(request, response, cookie_path, target)
         redirected = (
             300 <= response.status_code < 400
             and response.status_code != 304
             and response.has_header("Location")
         )
-        if redirected and session is not None:
+        if redirected:
             if response.status_code in REDIRECTS_FOLLOWED_WITH_GET:
                 # The browser follows the redirect at once; the next request
                 # shows this hop and its own as one chain.
-                chain.remember(session, target, response["Location"], hops)
+                chain.remember(response, cookie_path, target, hops)
             return response
 
         if request.htmx and run.exception is not None and settings.DEBUG:
