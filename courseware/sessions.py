@@ -28,7 +28,11 @@ value that the current secret did not sign (an old one in
 ``SECRET_KEY_FALLBACKS``, or a forged one) goes to Django's own ``decode``,
 which tries the fallbacks and logs a forgery.
 
+Its ``SessionMiddleware`` is Django's, but sends the session cookie again
+only when the row's expiry moved (or Django's rules need a new cookie).
+
     SESSION_ENGINE = "courseware.sessions"
+    MIDDLEWARE = [..., "courseware.sessions.SessionMiddleware", ...]
 """
 
 import hmac
@@ -36,11 +40,16 @@ import time
 import zlib
 from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.sessions import middleware
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.core import signing
 from django.db import DatabaseError, connections, router
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date
 
 from courseware import signatures, sql
 
@@ -102,11 +111,14 @@ class SessionStore(db.SessionStore):
         if self.session_key is None or must_create:
             # A new row (or a new key): its expiry is written with it.
             self._stored_expiry = None
+            self.expiry_written = True
             return super().save(must_create=must_create)
         connection = connections[router.db_for_write(self.model)]
         data = self.encode(self._get_session())
         expiry = self.get_expiry_date()
-        if self._moves_expiry(connection, expiry):
+        # Read by SessionMiddleware: the cookie's expiry follows the row's.
+        self.expiry_written = self._moves_expiry(connection, expiry)
+        if self.expiry_written:
             statement = self._sql(connection, SAVE)
             values = [
                 data,
@@ -150,6 +162,62 @@ class SessionStore(db.SessionStore):
 
     def _sql(self, connection, template: str) -> sql.Statement:
         return sql.statement(connection, self.model, template)
+
+
+class SessionMiddleware(middleware.SessionMiddleware):
+    """Django's, without sending visitors the session cookie they already hold.
+
+    Django sets the session cookie again on every response that saved the
+    session, so the cookie's expiry moves with the row's. A demo click saves
+    the session every time, and the Set-Cookie header (an HTTP date and the
+    cookie's attributes, formatted) cost it 6% of its time, to tell the
+    browser what it knew. ``SessionStore`` moves the row's expiry only once
+    it is 1% behind (``_moves_expiry``), and the cookie now moves with it:
+    a save that leaves the expiry as it was sends no cookie. Anything else
+    (a new session or a new key, an emptied one, a cookie that ends with
+    the browser, a store that is not this module's) goes to Django's code.
+    """
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if not self._holds_the_cookie(request, session, response):
+            return super().process_response(request, response)
+        try:
+            session.save()
+        except UpdateError as error:
+            # Django's answer when the row was deleted in the meantime.
+            raise SessionInterrupted(
+                "The request's session was deleted before the request completed."
+            ) from error
+        if session.expiry_written:
+            max_age = session.get_expiry_age()
+            response.set_cookie(
+                settings.SESSION_COOKIE_NAME,
+                session.session_key,
+                max_age=max_age,
+                expires=http_date(time.time() + max_age),
+                domain=settings.SESSION_COOKIE_DOMAIN,
+                path=settings.SESSION_COOKIE_PATH,
+                secure=settings.SESSION_COOKIE_SECURE or None,
+                httponly=settings.SESSION_COOKIE_HTTPONLY or None,
+                samesite=settings.SESSION_COOKIE_SAMESITE,
+            )
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    @staticmethod
+    def _holds_the_cookie(request, session, response) -> bool:
+        """Whether this response saves a changed session whose cookie the browser sent."""
+        return (
+            isinstance(session, SessionStore)
+            and session.modified
+            and response.status_code < 500
+            and not settings.SESSION_SAVE_EVERY_REQUEST
+            and session.session_key is not None
+            and request.COOKIES.get(settings.SESSION_COOKIE_NAME) == session.session_key
+            and not session.is_empty()
+            and not session.get_expire_at_browser_close()
+        )
 
 
 # Django compresses session data whenever that makes it shorter. A demo's

@@ -107,7 +107,8 @@ MIDDLEWARE = [
     "courseware.csp.CSPMiddleware",
     # Must come before SessionMiddleware: it wraps the session's load and save.
     "sandbox_apps.middleware.SessionWriteLockMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, without re-sending an unchanged session cookie (courseware/sessions.py).
+    "courseware.sessions.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

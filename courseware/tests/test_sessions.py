@@ -185,6 +185,73 @@ def test_saving_a_session_whose_row_is_gone_is_refused():
     assert not Session.objects.filter(session_key=store.session_key).exists()
 
 
+def click(client):
+    return client.post(NINJA + "process_money/", {"place": "farm"}, **HTMX)
+
+
+def test_the_first_save_sends_the_session_cookie(client):
+    response = click(client)
+    assert response.cookies["sessionid"].value == client.session.session_key
+    assert response.cookies["sessionid"]["max-age"] == 60 * 60 * 24 * 14
+
+
+def test_a_click_that_leaves_the_expiry_sends_no_session_cookie(client):
+    """The browser holds the cookie already: sending it again told it nothing."""
+    click(client)
+    response = click(client)
+    assert response.status_code == 302
+    assert "sessionid" not in response.cookies
+    # Still saved, and still varied on the cookie.
+    assert client.session["ninja_gold"]["moves"] == 2
+    assert "Cookie" in response["Vary"]
+
+
+def test_a_click_that_moves_the_expiry_sends_the_cookie_with_it(client):
+    """The cookie's expiry follows the row's, so a returning visitor keeps
+    their game as long as the server does."""
+    click(client)
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() + timedelta(days=10)
+    )
+    response = click(client)
+    assert response.cookies["sessionid"].value == key
+    assert response.cookies["sessionid"]["max-age"] == 60 * 60 * 24 * 14
+    assert Session.objects.get(session_key=key).expire_date > timezone.now() + (
+        timedelta(days=13)
+    )
+
+
+def test_a_cookie_for_another_key_is_answered_with_the_sessions_own(client):
+    """A browser holding an unknown (or expired) key gets the new key."""
+    client.cookies["sessionid"] = "x" * 32
+    response = click(client)
+    assert (
+        response.cookies["sessionid"].value == client.session.session_key != ("x" * 32)
+    )
+
+
+def test_a_click_on_a_session_deleted_meanwhile_changes_nothing(client):
+    """Logged out in another tab while the click ran: Django's answer, a 400."""
+    click(client)
+    key = client.session.session_key
+
+    def deleted_meanwhile(state, place):
+        Session.objects.filter(session_key=key).delete()
+        return real_visit(state, place)
+
+    from sandbox_apps.ninja_gold import game
+
+    real_visit = game.visit
+    game.visit = deleted_meanwhile
+    try:
+        response = click(client)
+    finally:
+        game.visit = real_visit
+    assert response.status_code == 400
+    assert not Session.objects.filter(session_key=key).exists()
+
+
 def test_a_demo_click_costs_the_session_one_select_and_one_update(client):
     client.get(NINJA)
     client.post(NINJA + "reset/", **HTMX)  # the visitor's session now exists
