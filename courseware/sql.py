@@ -36,13 +36,11 @@ waiting for.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import string
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import NamedTuple
 
 
@@ -86,24 +84,44 @@ def _make(connection, model, template: str) -> Statement:
 
 def fetchone(connection, sql: Statement, params: Sequence) -> tuple | None:
     """The first row the statement returns, or None."""
-    with _executed(connection, sql, params) as cursor:
+    if _watched(connection):
+        with connection.cursor() as cursor:
+            cursor.execute(sql.django, params)
+            return cursor.fetchone()
+    cursor = _execute(connection, sql, params)
+    try:
         return cursor.fetchone()
+    finally:
+        cursor.close()
 
 
 def run(connection, sql: Statement, params: Sequence) -> int:
     """Run a statement that returns no rows; how many rows it changed."""
-    with _write_turn(connection), _executed(connection, sql, params) as cursor:
-        return cursor.rowcount
+    turns = _write_turns(connection)
+    if turns is not None:
+        with turns:
+            return _run(connection, sql, params)
+    return _run(connection, sql, params)
 
 
-@contextmanager
-def _executed(connection, sql: Statement, params: Sequence) -> Iterator:
-    if connection.execute_wrappers or connection.queries_logged:
-        # Someone watches the SQL: Django's cursor shows it to them.
+def _run(connection, sql: Statement, params: Sequence) -> int:
+    if _watched(connection):
         with connection.cursor() as cursor:
             cursor.execute(sql.django, params)
-            yield cursor
-        return
+            return cursor.rowcount
+    cursor = _execute(connection, sql, params)
+    try:
+        return cursor.rowcount
+    finally:
+        cursor.close()
+
+
+def _watched(connection) -> bool:
+    """Whether something watches the SQL: then Django's cursor shows it to them."""
+    return bool(connection.execute_wrappers) or connection.queries_logged
+
+
+def _execute(connection, sql: Statement, params: Sequence):
     # What Django's cursor checks first: a connection that is open and
     # healthy, and no transaction that an earlier error left broken.
     connection.close_if_health_check_failed()
@@ -113,26 +131,25 @@ def _executed(connection, sql: Statement, params: Sequence) -> Iterator:
         cursor = connection.connection.cursor()
         try:
             cursor.execute(sql.driver, params)
-            yield cursor
-        finally:
+        except BaseException:
             cursor.close()
+            raise
+        return cursor
 
 
 # --- SQLite: writers take turns without sleeping --------------------------------
 
 
-def _write_turn(connection):
+def _write_turns(connection) -> _WriteTurns | None:
+    """The turns a write on ``connection`` takes, or None if it takes none."""
     if connection.vendor != "sqlite" or connection.in_atomic_block:
-        return contextlib.nullcontext()
-    if connection.is_in_memory_db():
-        # One process: SQLite's own lock, shared by its threads, is enough.
-        return contextlib.nullcontext()
-    name = str(connection.settings_dict["NAME"])
+        return None
+    name = connection.settings_dict["NAME"]
     turns = _TURNS.get(name)
     if turns is None:
         with _TURNS_MUTEX:
-            turns = _TURNS.setdefault(name, _WriteTurns(name + ".write-turns"))
-    return turns.held()
+            turns = _TURNS.setdefault(name, _WriteTurns.for_database(connection))
+    return turns or None
 
 
 class _WriteTurns:
@@ -144,16 +161,27 @@ class _WriteTurns:
         self._fd: int | None = None
         self._pid = 0
 
-    @contextmanager
-    def held(self) -> Iterator[None]:
+    @classmethod
+    def for_database(cls, connection) -> _WriteTurns | bool:
+        if connection.is_in_memory_db():
+            # One process: SQLite's own lock, shared by its threads, is enough.
+            return False
+        return cls(f"{connection.settings_dict['NAME']}.write-turns")
+
+    def __enter__(self) -> None:
         # fcntl locks belong to the process: its threads take turns first.
-        with self._threads:
-            fd = self._file()
-            fcntl.lockf(fd, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.lockf(fd, fcntl.LOCK_UN)
+        self._threads.acquire()
+        try:
+            fcntl.lockf(self._file(), fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            fcntl.lockf(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
 
     def _file(self) -> int:
         # One descriptor per process, never closed (closing any descriptor
@@ -165,5 +193,6 @@ class _WriteTurns:
         return self._fd
 
 
-_TURNS: dict[str, _WriteTurns] = {}
+# By database file; False for an in-memory database.
+_TURNS: dict[str, _WriteTurns | bool] = {}
 _TURNS_MUTEX = threading.Lock()

@@ -164,13 +164,13 @@ def test_only_writes_outside_a_transaction_take_a_turn(stored, monkeypatch):
     """Inside a transaction that may hold SQLite's lock already, waiting for
     a turn whose holder waits for that lock would deadlock."""
     turns = []
-    real = sql._WriteTurns.held
+    real = sql._WriteTurns.__enter__
 
-    def held(self):
+    def enter(self):
         turns.append(self.path)
         return real(self)
 
-    monkeypatch.setattr(sql._WriteTurns, "held", held)
+    monkeypatch.setattr(sql._WriteTurns, "__enter__", enter)
     update = sql.statement(connection, Session, UPDATE)
     sql.run(connection, update, ["once", "k" * 32])
     sql.fetchone(connection, sql.statement(connection, Session, FIND), ["k" * 32])
