@@ -51,11 +51,22 @@ class SandboxMiddleware:
             return response
         patch_vary_headers(response, ["HX-Request"])
         never_cache(response)
-        if request.htmx:
+        if from_htmx(request) and not 300 <= response.status_code < 400:
             # Boosted links and forms inside a placeholder would otherwise
-            # push the demo's URL into the lesson's address bar.
+            # push the demo's URL into the lesson's address bar. (htmx never
+            # sees a redirect's headers: the browser follows it first.)
             push_url(response, False)
         return response
+
+
+def from_htmx(request) -> bool:
+    """``bool(request.htmx)``, read from the header itself.
+
+    django-htmx reads ``request.headers``, which Django builds from every
+    header of the request the first time it is used: on a demo click, more
+    work than anything else on this path needed from the headers.
+    """
+    return request.META.get("HTTP_HX_REQUEST") == "true"
 
 
 # What Django's add_never_cache_headers writes when no caching header is set yet.
@@ -165,7 +176,7 @@ def busy(request):
     """
     # Not refusals.refuse(): that reads request.htmx, which HtmxMiddleware sets
     # only later, inside this middleware. So the header is read here.
-    htmx = request.headers.get("HX-Request") == "true"
+    htmx = from_htmx(request)
     template = "sandbox_apps/_refused.html" if htmx else "sandbox_apps/refused.html"
     context = {"message": BUSY_MESSAGE, "status": 429, "back_url": entry_url(request)}
     response = render(request, template, context, status=429)

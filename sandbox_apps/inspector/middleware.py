@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.urls import get_resolver, get_urlconf
 
-from sandbox_apps.middleware import SANDBOX_PREFIX
+from sandbox_apps.middleware import SANDBOX_PREFIX, from_htmx
 from sandbox_apps.registry import SANDBOX_ROOT, demo_for_path
 from sandbox_apps.tenancy import SESSION_KEY as SANDBOX_TOKEN_KEY
 
@@ -120,7 +120,8 @@ class InspectorMiddleware:
                 chain.remember(response, cookie_path, target, hops)
             return response
 
-        if request.htmx and run.exception is not None and settings.DEBUG:
+        htmx = from_htmx(request)
+        if htmx and run.exception is not None and settings.DEBUG:
             # Django's debug page is a whole document with inline scripts the
             # CSP blocks; the demo gets the site's short message instead, and
             # the panel says what failed.
@@ -128,7 +129,7 @@ class InspectorMiddleware:
         if run.request_id:
             response["X-Request-ID"] = run.request_id
 
-        if request.htmx:
+        if htmx:
             if target:
                 append(response, panel.render_oob(target, hops, demo.title))
         elif not response.streaming and response.get("Content-Type", "").startswith(
@@ -140,9 +141,9 @@ class InspectorMiddleware:
 
 def stage_prefix(request, demo) -> str:
     """The placeholder that asked, from the HX-Target header: "demo-<slug>-<n>"."""
-    if not request.htmx:
+    if not from_htmx(request):
         return ""
-    match = _stage_pattern(demo.slug).fullmatch(request.headers.get("HX-Target", ""))
+    match = _stage_pattern(demo.slug).fullmatch(request.META.get("HTTP_HX_TARGET", ""))
     return match.group(1) if match else ""
 
 

@@ -65,6 +65,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import django
 from django.db import connections
+from django.template.base import Template as DjangoTemplate
 from django.template.loader_tags import ExtendsNode
 
 from . import locations
@@ -102,6 +103,8 @@ def shorten(text: str, limit: int = MAX_VALUE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# A form sends the same few field names again and again.
+@functools.lru_cache(maxsize=256)
 def is_secret_field(name: str) -> bool:
     return bool(SECRET_FIELD.search(name))
 
@@ -386,7 +389,8 @@ class Recording:
             if redirected
             else "",
             ms=round(self.seconds * 1000, 1),
-            htmx=request.headers.get("HX-Request") == "true",
+            # As the header came (not request.headers: see sandbox_apps.middleware.from_htmx).
+            htmx=request.META.get("HTTP_HX_REQUEST") == "true",
             **self._route(match, masked),
             view_called=self.view_called
             if self.view_called is not None
@@ -564,8 +568,6 @@ def install_template_hook() -> None:
     Wraps whatever ``Template._render`` is at the time: Django's own, or the
     test runner's instrumented one (which the test client relies on).
     """
-    from django.template.base import Template as DjangoTemplate
-
     if getattr(DjangoTemplate._render, "courseware_inspector", False):
         return
     with _hook_lock:

@@ -274,6 +274,15 @@ def test_gains_and_losses_differ_in_words_and_sign_not_only_colour(client, monke
 
 
 @pytest.mark.django_db
+def test_a_moves_redirect_says_nothing_about_the_address_bar(htmx_client):
+    """htmx never sees a redirect's headers: the browser follows it first."""
+    response = htmx_client.post(PROCESS, {"place": "cave"})
+    assert response.status_code == 302
+    assert "HX-Push-Url" not in response
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
 def test_the_fragment_after_a_move_shows_the_new_state(htmx_client, monkeypatch):
     monkeypatch.setattr(game, "earn", always_pay({"cave": 8}))
     response = htmx_client.post(PROCESS, {"place": "cave"}, follow=True)
