@@ -83,14 +83,15 @@ def never_cache(response) -> None:
     if response.has_header("Cache-Control") or response.has_header("Expires"):
         add_never_cache_headers(response)
         return
-    response.headers["Expires"] = _http_date(int(time.time()))
+    response.headers["Expires"] = http_date_at(int(time.time()))
     response.headers["Cache-Control"] = NEVER_CACHE
 
 
 # Formatting an HTTP date cost a click about as much as its CSRF check, and
-# clicks come many to a second: the last second's date is kept.
-@lru_cache(maxsize=1)
-def _http_date(second: int) -> str:
+# clicks come many to a second: the last few seconds' dates are kept (now,
+# for Expires, and the redirect trace cookie's end).
+@lru_cache(maxsize=4)
+def http_date_at(second: int) -> str:
     return http_date(second)
 
 

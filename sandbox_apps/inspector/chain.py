@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -47,6 +48,7 @@ from django.db import DatabaseError, connections, router
 from django.utils import timezone
 
 from courseware import signatures, sql
+from sandbox_apps.middleware import http_date_at
 from sandbox_apps.models import RedirectTrace
 
 from .recording import Hop, pack, unpack
@@ -96,6 +98,8 @@ def remember(response, cookie_path: str, target: str, hops: list[Hop]) -> None:
         cookie_name(target),
         value,
         max_age=PENDING_SECONDS,
+        # What Django would work out from max_age, from the dates kept.
+        expires=http_date_at(int(time.time()) + PENDING_SECONDS),
         path=cookie_path,
         secure=settings.SESSION_COOKIE_SECURE or None,
         httponly=True,

@@ -51,6 +51,7 @@ import copy
 import functools
 import json
 import linecache
+import operator
 import re
 import sys
 import threading
@@ -254,7 +255,7 @@ def _pack(value):
     if kind is list:
         return [_pack(item) for item in value]
     if is_dataclass(kind):
-        return [_pack(getattr(value, name)) for name, _ in _record_fields(kind)]
+        return [_pack(item) for item in _field_values(kind)(value)]
     return value  # a subclass of a plain type (a template name may be a SafeString)
 
 
@@ -269,6 +270,15 @@ def _unpack(record: type, values):
     return record(
         *(read(value) for (_, read), value in zip(readers, values, strict=True))
     )
+
+
+@functools.cache
+def _field_values(record: type):
+    """A function that gives a record's field values, in order, as a tuple."""
+    names = [name for name, _ in _record_fields(record)]
+    if len(names) == 1:  # attrgetter of one name gives the value, not a tuple
+        return lambda value: (getattr(value, names[0]),)
+    return operator.attrgetter(*names)
 
 
 @functools.cache
