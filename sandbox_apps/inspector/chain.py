@@ -122,7 +122,8 @@ def take(request, response, cookie_path: str, target: str) -> list[Hop]:
             value, max_age=PENDING_SECONDS
         )
     except signing.BadSignature:
-        # Expired, from an older secret, or not ours: it joins nothing.
+        # Expired, signed with a secret this site no longer knows, or
+        # not signed here at all: it joins nothing.
         response.delete_cookie(name, path=cookie_path, samesite="Lax")
         return []
     if not isinstance(trace, dict) or trace.get("follow") != request.get_full_path():
