@@ -40,7 +40,8 @@ import fcntl
 import os
 import string
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from typing import NamedTuple
 
 
@@ -84,44 +85,24 @@ def _make(connection, model, template: str) -> Statement:
 
 def fetchone(connection, sql: Statement, params: Sequence) -> tuple | None:
     """The first row the statement returns, or None."""
-    if _watched(connection):
-        with connection.cursor() as cursor:
-            cursor.execute(sql.django, params)
-            return cursor.fetchone()
-    cursor = _execute(connection, sql, params)
-    try:
+    with _executed(connection, sql, params) as cursor:
         return cursor.fetchone()
-    finally:
-        cursor.close()
 
 
 def run(connection, sql: Statement, params: Sequence) -> int:
     """Run a statement that returns no rows; how many rows it changed."""
-    turns = _write_turns(connection)
-    if turns is not None:
-        with turns:
-            return _run(connection, sql, params)
-    return _run(connection, sql, params)
+    with _write_turn(connection), _executed(connection, sql, params) as cursor:
+        return cursor.rowcount
 
 
-def _run(connection, sql: Statement, params: Sequence) -> int:
-    if _watched(connection):
+@contextmanager
+def _executed(connection, sql: Statement, params: Sequence) -> Iterator:
+    if connection.execute_wrappers or connection.queries_logged:
+        # Someone watches the SQL: Django's cursor shows it to them.
         with connection.cursor() as cursor:
             cursor.execute(sql.django, params)
-            return cursor.rowcount
-    cursor = _execute(connection, sql, params)
-    try:
-        return cursor.rowcount
-    finally:
-        cursor.close()
-
-
-def _watched(connection) -> bool:
-    """Whether something watches the SQL: then Django's cursor shows it to them."""
-    return bool(connection.execute_wrappers) or connection.queries_logged
-
-
-def _execute(connection, sql: Statement, params: Sequence):
+            yield cursor
+        return
     # What Django's cursor checks first: a connection that is open and
     # healthy, and no transaction that an earlier error left broken.
     connection.close_if_health_check_failed()
@@ -131,25 +112,24 @@ def _execute(connection, sql: Statement, params: Sequence):
         cursor = connection.connection.cursor()
         try:
             cursor.execute(sql.driver, params)
-        except BaseException:
+            yield cursor
+        finally:
             cursor.close()
-            raise
-        return cursor
 
 
 # --- SQLite: writers take turns without sleeping --------------------------------
 
 
-def _write_turns(connection) -> _WriteTurns | None:
-    """The turns a write on ``connection`` takes, or None if it takes none."""
+def _write_turn(connection):
+    """The turn a write on ``connection`` takes (a context manager; it may take none)."""
     if connection.vendor != "sqlite" or connection.in_atomic_block:
-        return None
+        return nullcontext()
     name = connection.settings_dict["NAME"]
     turns = _TURNS.get(name)
     if turns is None:
         with _TURNS_MUTEX:
             turns = _TURNS.setdefault(name, _WriteTurns.for_database(connection))
-    return turns or None
+    return turns or nullcontext()
 
 
 class _WriteTurns:
