@@ -37,12 +37,13 @@ waiting for.
 from __future__ import annotations
 
 import fcntl
-import os
 import string
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import NamedTuple
+
+from courseware import lockfiles
 
 
 class Statement(NamedTuple):
@@ -138,8 +139,6 @@ class _WriteTurns:
     def __init__(self, path: str):
         self.path = path
         self._threads = threading.Lock()
-        self._fd: int | None = None
-        self._pid = 0
 
     @classmethod
     def for_database(cls, connection) -> _WriteTurns | bool:
@@ -152,25 +151,16 @@ class _WriteTurns:
         # fcntl locks belong to the process: its threads take turns first.
         self._threads.acquire()
         try:
-            fcntl.lockf(self._file(), fcntl.LOCK_EX)
+            fcntl.lockf(lockfiles.descriptor(self.path), fcntl.LOCK_EX)
         except BaseException:
             self._threads.release()
             raise
 
     def __exit__(self, *exc_info) -> None:
         try:
-            fcntl.lockf(self._fd, fcntl.LOCK_UN)
+            fcntl.lockf(lockfiles.descriptor(self.path), fcntl.LOCK_UN)
         finally:
             self._threads.release()
-
-    def _file(self) -> int:
-        # One descriptor per process, never closed (closing any descriptor
-        # of a file drops the process's locks on it), opened after gunicorn
-        # forks: fcntl locks are not inherited.
-        if self._fd is None or self._pid != os.getpid():
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            self._pid = os.getpid()
-        return self._fd
 
 
 # By database file; False for an in-memory database.

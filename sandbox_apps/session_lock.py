@@ -63,13 +63,14 @@ from __future__ import annotations
 import fcntl
 import functools
 import hashlib
-import os
 import threading
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
+
+from courseware import lockfiles
 
 
 class Busy(Exception):
@@ -142,22 +143,9 @@ class _FileLocks:
 
     def __init__(self, path: str):
         self.path = path
-        self._fd: int | None = None
-        self._pid = 0
-        self._mutex = threading.Lock()
-
-    def _file(self) -> int:
-        # One descriptor per process, never closed: closing any descriptor
-        # of a file drops every fcntl lock the process holds on it. Opened
-        # after gunicorn forks, because fcntl locks are not inherited.
-        with self._mutex:
-            if self._fd is None or self._pid != os.getpid():
-                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-                self._pid = os.getpid()
-            return self._fd
 
     def acquire(self, number: int, deadline: float | None) -> bool:
-        fd = self._file()
+        fd = lockfiles.descriptor(self.path)
         pause = 0.001
         while True:
             try:
@@ -174,7 +162,7 @@ class _FileLocks:
                 pause = min(pause * 2, self.LONGEST_PAUSE)
 
     def release(self, number: int) -> None:
-        fcntl.lockf(self._file(), fcntl.LOCK_UN, 1, number)
+        fcntl.lockf(lockfiles.descriptor(self.path), fcntl.LOCK_UN, 1, number)
 
 
 class _AdvisoryLocks:
