@@ -500,6 +500,17 @@ def test_a_password_in_the_query_string_is_masked_in_the_path(client, db):
     assert "hunter22" not in response.content.decode()
 
 
+def test_markup_a_visitor_sends_shows_as_text_in_the_panel(client, db):
+    # The panel repeats what anyone may send a public demo: the path, form
+    # values and session values must come out escaped, never as markup.
+    markup = '<img src=x onerror="alert(1)">'
+    response = htmx(client).get(COUNTER, {"colour": markup})
+    shown = oob(response)
+    assert markup not in shown
+    assert "&lt;img src=x onerror=" in shown
+    assert f"query colour = {markup}" in as_text(shown)
+
+
 def test_password_csrf_token_session_key_and_sandbox_token_never_show(
     client, db, demo_app
 ):

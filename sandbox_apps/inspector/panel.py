@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.template import engines
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -101,12 +102,17 @@ def context(prefix: str, chain: list[Hop], title: str) -> dict:
 
 
 def render_oob(prefix: str, chain: list[Hop], title: str) -> str:
-    return render_to_string(
-        "sandbox_apps/inspector/_oob.html", context(prefix, chain, title)
-    )
+    return _template("inspector/oob.html").render(context(prefix, chain, title))
 
 
 def render_panel(prefix: str, chain: list[Hop], title: str) -> str:
-    return render_to_string(
-        "sandbox_apps/inspector/_panel.html", context(prefix, chain, title)
-    )
+    values = context(prefix, chain, title)
+    # The panel's frame is also in every lesson, empty, so it stays in
+    # Django's templates (_placeholder.html includes it); its chains are
+    # the inspector's own (settings.TEMPLATES, "inspector").
+    values["chains_html"] = mark_safe(_template("inspector/chains.html").render(values))
+    return render_to_string("sandbox_apps/inspector/_panel.html", values)
+
+
+def _template(name: str):
+    return engines["inspector"].get_template(name)
