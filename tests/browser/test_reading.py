@@ -248,13 +248,10 @@ def test_the_contents_stay_in_reach_on_a_wide_screen(page, site):
 
 # Code far from the window is not laid out until the reader comes near it
 # (site.css, content-visibility): the page must behave as if it were.
-SKIPPED = (
-    "pre => !pre.querySelector('code').checkVisibility({contentVisibilityAuto: true})"
-)
-# The browser draws what came near on its next frame, not at once.
 DRAWN = (
     "pre => pre.querySelector('code').checkVisibility({contentVisibilityAuto: true})"
 )
+SKIPPED = f"pre => !({DRAWN})(pre)"
 HEADING_ON_TOP = """id => {
   const heading = document.getElementById(id);
   const margin = parseFloat(getComputedStyle(heading).scrollMarginTop);
@@ -274,6 +271,7 @@ def test_code_far_below_waits_and_a_link_far_down_lands_on_its_heading(
     assert last_code.evaluate(SKIPPED)
     last_code.scroll_into_view_if_needed()
     expect(last_code).to_be_in_viewport()
+    # The browser draws what came near on its next frame, not at once.
     page.wait_for_function(DRAWN, arg=last_code.element_handle())
 
     # Arriving from elsewhere straight at a section far down, past code
