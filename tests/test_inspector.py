@@ -1024,10 +1024,25 @@ def post_a_move(client):
 TRACE_COOKIE = "cw_trace_demo-ninja-gold-1"
 
 
-def test_a_redirects_hops_ride_to_any_worker_in_a_signed_cookie(client, db):
+def end_the_game(client):
+    """A finished game: a move posted now changes nothing in the session."""
+    session = client.session
+    session["ninja_gold"] = {"gold": 40, "moves": game.MAX_MOVES, "log": []}
+    session.save()
+
+
+def stored_session(client) -> str:
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(
+        session_key=client.cookies["sessionid"].value
+    ).session_data
+
+
+def test_a_click_that_saves_the_session_leaves_its_hops_in_it(client, db):
     """The GET after a redirect may reach another worker process or app
-    server, whose memory is its own: the POST's hop travels with the browser."""
-    from django.core import signing
+    server, whose memory is its own: a move saves the session anyway, and
+    its hop goes into that save; the cookie only names it."""
     from django.core.cache import caches
 
     from sandbox_apps.models import RedirectTrace
@@ -1040,38 +1055,96 @@ def test_a_redirects_hops_ride_to_any_worker_in_a_signed_cookie(client, db):
     assert cookie["path"] == GOLD
     assert cookie["max-age"] == chain.PENDING_SECONDS
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
-    trace = signing.TimestampSigner(salt=chain.SALT).unsign_object(cookie.value)
-    assert trace["follow"] == GOLD
+    assert re.fullmatch(r"~[\w-]{12}", cookie.value)
+    entry = client.session[chain.SESSION_ENTRY]
+    assert entry["name"] == cookie.value[1:]
+    assert entry["follow"] == GOLD
+    assert "process_money" in entry["hops"]
     assert not RedirectTrace.objects.exists()
     # Another worker: an empty local-memory cache.
     caches["default"].clear()
+    saved = stored_session(client)
     followed = client.get(GOLD)
     assert "POST /sandbox/ninja-gold/process_money/ 302" in as_text(
         oob(followed, "demo-ninja-gold-1")
     )
-    # Taken, so a reload does not show the POST again.
+    # Taken, so a reload does not show the POST again, and without a
+    # write: Ninja Gold's GET leaves the session as it was.
     assert followed.cookies[TRACE_COOKIE]["max-age"] == 0
+    assert stored_session(client) == saved
     assert "POST" not in as_text(oob(client.get(GOLD), "demo-ninja-gold-1"))
 
 
-@pytest.mark.parametrize("spoil", ["tampered", "expired", "another page"])
+def test_a_get_that_saves_the_session_anyway_takes_the_hops_out(client, db):
+    """The session counter's GET counts the visit: the entry goes with that save."""
+    client = htmx(client)
+    client.get(COUNTER)
+    client.post(f"{COUNTER}add/", {"amount": "2", "csrfmiddlewaretoken": csrf(client)})
+    assert chain.SESSION_ENTRY in client.session
+    followed = as_text(oob(client.get(COUNTER)))
+    assert "POST /sandbox/session-counter/add/ 302 Found" in followed
+    assert chain.SESSION_ENTRY not in client.session
+
+
+def test_a_redirect_that_leaves_the_session_as_it_was_signs_its_hops_in_the_cookie(
+    client, db
+):
+    """No session save to join: the hops ride in the cookie, signed and dated."""
+    from django.core import signing
+
+    client = htmx(client, GOLD_STAGE)
+    client.get(GOLD)
+    end_the_game(client)
+    saved = stored_session(client)
+    posted = post_a_move(client)
+    assert posted.status_code == 302
+    assert stored_session(client) == saved
+    trace = signing.TimestampSigner(salt=chain.SALT).unsign_object(
+        posted.cookies[TRACE_COOKIE].value
+    )
+    assert trace["follow"] == GOLD
+    followed = client.get(GOLD)
+    assert "POST /sandbox/ninja-gold/process_money/ 302" in as_text(
+        oob(followed, "demo-ninja-gold-1")
+    )
+    assert followed.cookies[TRACE_COOKIE]["max-age"] == 0
+
+
+@pytest.mark.parametrize("carrier", ["session", "cookie"])
+@pytest.mark.parametrize("spoil", ["tampered", "expired", "another page", "replaced"])
 def test_a_trace_cookie_that_is_not_this_requests_joins_nothing(
-    client, db, monkeypatch, spoil
+    client, db, monkeypatch, spoil, carrier
 ):
     client = htmx(client, GOLD_STAGE)
     client.get(GOLD)
+    if carrier == "cookie":
+        end_the_game(client)
     post_a_move(client)
     cookie = client.cookies[TRACE_COOKIE]
+    assert cookie.value.startswith(chain.IN_SESSION) == (carrier == "session")
     if spoil == "tampered":
-        # A visitor's edit breaks the signature: the panel shows only what
-        # the server recorded.
-        tampered = cookie.value.replace(":", "x:", 1)
+        # A visitor's edit breaks the signature, or names hops the session
+        # does not hold: the panel shows only what the server recorded.
+        tampered = cookie.value.replace(":", "x:", 1) + "x"
         cookie.set(cookie.key, tampered, tampered)
     elif spoil == "expired":
         monkeypatch.setattr(chain, "PENDING_SECONDS", -1)
+    elif spoil == "replaced":
+        # Another placeholder's click came first: its hops took the entry.
+        earlier = cookie.value
+        htmx(client, "demo-ninja-gold-2-stage").post(
+            f"{GOLD}reset/", {"csrfmiddlewaretoken": csrf(client)}
+        )
+        cookie.set(cookie.key, earlier, earlier)
+        htmx(client, GOLD_STAGE)
     followed = client.get(f"{GOLD}?page=2" if spoil == "another page" else GOLD)
     assert followed.status_code == 200
-    assert "POST" not in as_text(oob(followed, "demo-ninja-gold-1"))
+    shown = as_text(oob(followed, "demo-ninja-gold-1"))
+    if spoil == "replaced" and carrier == "cookie":
+        # A signed cookie holds its own hops: nothing can replace them.
+        assert "POST /sandbox/ninja-gold/process_money/ 302" in shown
+        return
+    assert "POST" not in shown
     if spoil == "another page":
         # Left for the request the redirect named.
         assert TRACE_COOKIE not in followed.cookies

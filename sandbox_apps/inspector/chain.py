@@ -10,22 +10,38 @@ The hop travels with the browser, in a cookie the redirect sets:
 - one cookie per placeholder that asked (``cw_trace_demo-ninja-gold-1``;
   ``cw_trace`` for a demo's own page), sent only to that demo's URLs, so
   two demos on one page never take each other's hops;
-- its value is the hops, packed as JSON (``recording.pack``), with the path
-  of the request that may take them, signed with the site's secret and
-  dated: the visitor can read their own practice data in it (the hop's
-  secrets are already masked), but cannot make the panel show anything the
-  server did not record, nor an old hop again;
 - it lasts ``PENDING_SECONDS``. The request the redirect names takes the
   hops and deletes the cookie; any other request leaves it for that one.
 
-Why a cookie: it costs a click no database statement at all. The hops used
-to wait in a table, which cost every click an INSERT on its POST (a ninth
-of the POST's time) and a SELECT and a DELETE on its GET, each a write that
-every other visitor's clicks queued behind on SQLite. Not the session
-either: the GET would then have to save the session to take the hops away.
+What the cookie holds depends on the POST:
 
-A hop too large for a cookie (a request that ran many long SQL statements)
-still waits in the ``RedirectTrace`` table, under a digest of a random id
+- **In the session.** Most demo clicks change the session (a move, a
+  count, a login), so the response saves it anyway. The packed hops
+  (``recording.pack``) then go into that same save, under
+  ``SESSION_ENTRY`` (as JSON text, so its length is known before it is
+  stored), and the cookie carries only a random id that names them.
+  Signing a kilobyte of hops, sending it to the browser and checking it
+  when it came back cost a whole click (the POST and its GET) 4% of its
+  time; the session's own save already signs and stores what it holds,
+  and the GET has loaded the session anyway. The
+  GET leaves the entry where it is (saving the session only to remove it
+  would cost the GET a write): its cookie is gone, so nothing shows the
+  hops again, and the next click's hops replace them. A GET that saves the
+  session anyway (the session counter counts visits) takes the entry out.
+- **In the cookie itself**, when the POST leaves the session as it was
+  (a database demo, a move after the game ended): its value is the packed
+  hops with the path of the request that may take them, signed with the
+  site's secret and dated. The visitor can read their own practice data
+  in it (the hop's secrets are already masked), but cannot make the panel
+  show anything the server did not record, nor an old hop again.
+
+Why not a table: it costs a click no database statement at all. The hops
+used to wait in a table, which cost every click an INSERT on its POST (a
+ninth of the POST's time) and a SELECT and a DELETE on its GET, each a write
+that every other visitor's clicks queued behind on SQLite.
+
+Hops too large for either (a request that ran many long SQL statements)
+still wait in the ``RedirectTrace`` table, under a digest of a random id
 that the cookie carries instead of the hops. The rows are read and written
 with plain SQL (``courseware.sql``), one statement each, outside any
 transaction; on PostgreSQL the table is unlogged (migration 0002). Losing a
@@ -36,6 +52,7 @@ the chain's first hop, never the click.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import secrets
 import time
@@ -63,7 +80,15 @@ MAX_HOPS = 5
 COOKIE = "cw_trace"
 SALT = "sandbox_apps.inspector.chain"
 # Browsers keep a cookie of up to 4,096 bytes, name and attributes included.
+# The session is held to the same bound: every request of the visitor's
+# reads its entry until the next click replaces it.
 MAX_COOKIE_VALUE = 3500
+# Where a click's hops wait in its session: an entry no app uses, which the
+# inspector never shows (it shows only the demo's own key).
+SESSION_ENTRY = "_inspector_trace"
+# Starts a cookie value that names hops in the session. A signed value
+# never starts with it (it starts with base64), and neither does a table id.
+IN_SESSION = "~"
 # Every so many hops kept in the table, this process deletes the expired
 # rows: those whose request never came (a closed tab), so the table stays
 # small without a cron job.
@@ -77,23 +102,18 @@ def cookie_name(target: str) -> str:
     return f"{COOKIE}_{target}" if target else COOKIE
 
 
-def remember(response, cookie_path: str, target: str, hops: list[Hop]) -> None:
+def remember(request, response, cookie_path: str, target: str, hops: list[Hop]) -> None:
     """Send a redirect's hops along to the request its Location names.
 
     ``cookie_path`` is the demo's URL prefix: only its requests carry the cookie.
     """
     follow = _follow_path(response["Location"])
     hops = hops[-MAX_HOPS:]
-    trace = {"follow": follow, "hops": pack(hops)}
-    value = _sign(trace)
-    if len(value) > MAX_COOKIE_VALUE:
-        # Compressing costs more than the rest; only a long trace needs it.
-        value = _sign(trace, compress=True)
-    if len(value) > MAX_COOKIE_VALUE:
-        row = _keep_in_table(follow, trace["hops"])
-        if row is None:
-            return
-        value = _sign({"follow": follow, "row": row})
+    value = _keep_in_session(getattr(request, "session", None), follow, hops)
+    if value is None:
+        value = _signed(follow, hops)
+    if value is None:
+        return
     response.set_cookie(
         cookie_name(target),
         value,
@@ -107,6 +127,42 @@ def remember(response, cookie_path: str, target: str, hops: list[Hop]) -> None:
     )
 
 
+def _keep_in_session(session, follow: str, hops: list[Hop]) -> str | None:
+    """Put the hops into a session this response saves anyway; the cookie's value.
+
+    None if it does not save the session (nothing changed in it, or it was
+    emptied: a logout), or if the hops are too long to carry in it.
+    """
+    if session is None or not session.modified or session.is_empty():
+        return None
+    text = _packed_json(pack(hops))
+    if len(text) > MAX_COOKIE_VALUE:
+        return None
+    name = secrets.token_urlsafe(9)
+    session[SESSION_ENTRY] = {
+        "name": name,
+        "follow": follow,
+        "at": int(time.time()),
+        "hops": text,
+    }
+    return IN_SESSION + name
+
+
+def _signed(follow: str, hops: list[Hop]) -> str | None:
+    """The signed cookie value that carries the hops, or names their table row."""
+    trace = {"follow": follow, "hops": pack(hops)}
+    value = _sign(trace)
+    if len(value) > MAX_COOKIE_VALUE:
+        # Compressing costs more than the rest; only a long trace needs it.
+        value = _sign(trace, compress=True)
+    if len(value) > MAX_COOKIE_VALUE:
+        row = _keep_in_table(follow, trace["hops"])
+        if row is None:
+            return None
+        value = _sign({"follow": follow, "row": row})
+    return value
+
+
 def take(request, response, cookie_path: str, target: str) -> list[Hop]:
     """The hops of the redirect that named this request, if it was one.
 
@@ -117,19 +173,23 @@ def take(request, response, cookie_path: str, target: str) -> list[Hop]:
     value = request.COOKIES.get(name)
     if not value:
         return []
-    try:
-        trace = signing.TimestampSigner(salt=SALT).unsign_object(
-            value, max_age=PENDING_SECONDS
-        )
-    except signing.BadSignature:
-        # Expired, signed with a secret this site no longer knows, or
-        # not signed here at all: it joins nothing.
+    if value.startswith(IN_SESSION):
+        trace = _from_session(getattr(request, "session", None), value)
+    else:
+        trace = _unsigned(value)
+    if trace is None:
+        # Expired, signed with a secret this site no longer knows, not
+        # signed here at all, or replaced in the session by a later click:
+        # it joins nothing.
         response.delete_cookie(name, path=cookie_path, samesite="Lax")
         return []
-    if not isinstance(trace, dict) or trace.get("follow") != request.get_full_path():
+    if trace.get("follow") != request.get_full_path():
         # Meant for another request: it stays for that one.
         return []
     response.delete_cookie(name, path=cookie_path, samesite="Lax")
+    if value.startswith(IN_SESSION) and request.session.modified:
+        # This response saves the session anyway: the entry goes with it.
+        del request.session[SESSION_ENTRY]
     packed = trace.get("hops")
     if "row" in trace:
         packed = _take_from_table(trace["row"], trace["follow"])
@@ -139,6 +199,38 @@ def take(request, response, cookie_path: str, target: str) -> list[Hop]:
         # Packed by an older release, whose records had other fields.
         logger.warning("Could not read a redirect's trace", exc_info=True)
         return []
+
+
+def _from_session(session, value: str) -> dict | None:
+    """The session entry the cookie's ``value`` names, with its hops unpacked to lists."""
+    entry = session.get(SESSION_ENTRY) if session is not None else None
+    if (
+        not isinstance(entry, dict)
+        or entry.get("name") != value.removeprefix(IN_SESSION)
+        or not isinstance(entry.get("at"), int)
+        # As a signed cookie's max_age: the age is checked when it is read.
+        or time.time() - entry["at"] > PENDING_SECONDS
+        or not isinstance(entry.get("hops"), str)
+    ):
+        return None
+    try:
+        return {"follow": entry.get("follow"), "hops": json.loads(entry["hops"])}
+    except ValueError:
+        return None
+
+
+def _unsigned(value: str) -> dict | None:
+    try:
+        trace = signing.TimestampSigner(salt=SALT).unsign_object(
+            value, max_age=PENDING_SECONDS
+        )
+    except signing.BadSignature:
+        return None
+    return trace if isinstance(trace, dict) else None
+
+
+# Compact, as Django's signing writes it.
+_packed_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def _sign(trace: dict, compress: bool = False) -> str:

@@ -117,7 +117,7 @@ class InspectorMiddleware:
             if response.status_code in REDIRECTS_FOLLOWED_WITH_GET:
                 # The browser follows the redirect at once; the next request
                 # shows this hop and its own as one chain.
-                chain.remember(response, cookie_path, target, hops)
+                chain.remember(request, response, cookie_path, target, hops)
             return response
 
         htmx = from_htmx(request)
