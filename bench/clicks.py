@@ -57,6 +57,7 @@ from common import (
     SESSIONS_LUA,
     manage,
     production_env,
+    reference_tree,
     require_wrk,
     run_wrk,
     start_gunicorn,
@@ -295,31 +296,19 @@ def against(args):
     alternate (A B, B A, A B, ...): a load that comes and goes falls on
     both. Only one server is measured at a time; the other sits idle.
     """
-    with tempfile.TemporaryDirectory() as tmp:
-        ref_tree = Path(tmp) / "ref"
-        git = ["git", "-C", str(ROOT), "worktree"]
-        subprocess.run(
-            [*git, "add", "--detach", "--quiet", str(ref_tree), args.against],
-            check=True,
-        )
-        try:
-            # The exercises' runtime is built, not committed; pages that
-            # name its files need them to exist for collectstatic's manifest.
-            built = ROOT / "static" / "exercises" / "build"
-            if built.exists() and not (ref_tree / built.relative_to(ROOT)).exists():
-                (ref_tree / built.relative_to(ROOT)).symlink_to(built)
-            trees = {"A": ref_tree, "B": ROOT}
-            with contextlib.ExitStack() as stack:
-                servers = {}
-                for number, (name, root) in enumerate(trees.items()):
-                    folder = Path(tmp) / name
-                    folder.mkdir()
-                    servers[name] = stack.enter_context(
-                        click_server(str(folder), args.port + number, args, root)
-                    )
-                compare(servers, args)
-        finally:
-            subprocess.run([*git, "remove", "--force", str(ref_tree)], check=True)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        reference_tree(args.against, Path(tmp) / "ref") as ref_tree,
+        contextlib.ExitStack() as stack,
+    ):
+        servers = {}
+        for number, (name, root) in enumerate({"A": ref_tree, "B": ROOT}.items()):
+            folder = Path(tmp) / name
+            folder.mkdir()
+            servers[name] = stack.enter_context(
+                click_server(str(folder), args.port + number, args, root)
+            )
+        compare(servers, args)
 
 
 def compare(servers, args):

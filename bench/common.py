@@ -176,3 +176,19 @@ def gunicorn(env: dict, port: int, workers: int = 2, size: int = 0):
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def reference_tree(ref: str, folder: Path):
+    """A checkout of git ``ref`` in ``folder``, for an A/B run; removed afterwards."""
+    git = ["git", "-C", str(ROOT), "worktree"]
+    subprocess.run([*git, "add", "--detach", "--quiet", str(folder), ref], check=True)
+    try:
+        # The exercises' runtime is built, not committed; pages that
+        # name its files need them to exist for collectstatic's manifest.
+        built = ROOT / "static" / "exercises" / "build"
+        if built.exists() and not (folder / built.relative_to(ROOT)).exists():
+            (folder / built.relative_to(ROOT)).symlink_to(built)
+        yield folder
+    finally:
+        subprocess.run([*git, "remove", "--force", str(folder)], check=True)
