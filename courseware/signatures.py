@@ -29,7 +29,7 @@ def signature(salt: str, value: str) -> str:
 
 def sign_object(salt: str, obj) -> str:
     """``TimestampSigner(salt=salt).sign_object(obj)``: JSON, uncompressed, dated."""
-    value = b64(_encoder.encode(obj).encode())
+    value = b64(compact_json(obj).encode())
     value = f"{value}:{signing.b62_encode(int(time.time()))}"
     return f"{value}:{signature(salt, value)}"
 
@@ -38,8 +38,9 @@ def b64(data: bytes) -> str:
     return signing.b64_encode(data).decode()
 
 
-# Django's JSONSerializer, which makes a new encoder on every call.
-_encoder = json.JSONEncoder(separators=(",", ":"))
+# What Django's JSONSerializer writes (as text), without the new encoder it
+# makes on every call.
+compact_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
 @functools.lru_cache(maxsize=8)

@@ -108,10 +108,10 @@ def remember(request, response, cookie_path: str, target: str, hops: list[Hop]) 
     ``cookie_path`` is the demo's URL prefix: only its requests carry the cookie.
     """
     follow = _follow_path(response["Location"])
-    hops = hops[-MAX_HOPS:]
-    value = _keep_in_session(getattr(request, "session", None), follow, hops)
+    packed = pack(hops[-MAX_HOPS:])
+    value = _keep_in_session(getattr(request, "session", None), follow, packed)
     if value is None:
-        value = _signed(follow, hops)
+        value = _signed(follow, packed)
     if value is None:
         return
     response.set_cookie(
@@ -127,15 +127,15 @@ def remember(request, response, cookie_path: str, target: str, hops: list[Hop]) 
     )
 
 
-def _keep_in_session(session, follow: str, hops: list[Hop]) -> str | None:
-    """Put the hops into a session this response saves anyway; the cookie's value.
+def _keep_in_session(session, follow: str, packed: list) -> str | None:
+    """Put the packed hops into a session this response saves anyway; the cookie's value.
 
     None if it does not save the session (nothing changed in it, or it was
     emptied: a logout), or if the hops are too long to carry in it.
     """
     if session is None or not session.modified or session.is_empty():
         return None
-    text = _packed_json(pack(hops))
+    text = signatures.compact_json(packed)
     if len(text) > MAX_COOKIE_VALUE:
         return None
     name = secrets.token_urlsafe(9)
@@ -148,9 +148,9 @@ def _keep_in_session(session, follow: str, hops: list[Hop]) -> str | None:
     return IN_SESSION + name
 
 
-def _signed(follow: str, hops: list[Hop]) -> str | None:
-    """The signed cookie value that carries the hops, or names their table row."""
-    trace = {"follow": follow, "hops": pack(hops)}
+def _signed(follow: str, packed: list) -> str | None:
+    """The signed cookie value that carries the packed hops, or names their table row."""
+    trace = {"follow": follow, "hops": packed}
     value = _sign(trace)
     if len(value) > MAX_COOKIE_VALUE:
         # Compressing costs more than the rest; only a long trace needs it.
@@ -173,7 +173,8 @@ def take(request, response, cookie_path: str, target: str) -> list[Hop]:
     value = request.COOKIES.get(name)
     if not value:
         return []
-    if value.startswith(IN_SESSION):
+    in_session = value.startswith(IN_SESSION)
+    if in_session:
         trace = _from_session(getattr(request, "session", None), value)
     else:
         trace = _unsigned(value)
@@ -187,7 +188,7 @@ def take(request, response, cookie_path: str, target: str) -> list[Hop]:
         # Meant for another request: it stays for that one.
         return []
     response.delete_cookie(name, path=cookie_path, samesite="Lax")
-    if value.startswith(IN_SESSION) and request.session.modified:
+    if in_session and request.session.modified:
         # This response saves the session anyway: the entry goes with it.
         del request.session[SESSION_ENTRY]
     packed = trace.get("hops")
@@ -227,10 +228,6 @@ def _unsigned(value: str) -> dict | None:
     except signing.BadSignature:
         return None
     return trace if isinstance(trace, dict) else None
-
-
-# Compact, as Django's signing writes it.
-_packed_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def _sign(trace: dict, compress: bool = False) -> str:
