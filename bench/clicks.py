@@ -73,7 +73,7 @@ LESSON = "/lessons/sessions/"
 
 # Ninja Gold moves, every 15th a New game, so the game never ends. Each
 # POST carries a new Idempotency-Key of 32 random hex digits, as a demo's
-# (static/js/retry.js): the server keeps the last 50 in the session.
+# (static/js/retry.js): the server keeps the last 20 in the session.
 MOVES_LUA = """
 local moves = 0
 

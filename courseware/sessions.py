@@ -57,7 +57,11 @@ from courseware import signatures, sql
 class SessionStore(db.SessionStore):
     def encode(self, session_dict) -> str:
         """What Django's ``SessionBase.encode`` makes, readable by its ``decode``."""
-        data = self.serializer().dumps(session_dict)
+        if self.serializer is signing.JSONSerializer:
+            # Its dumps, without the new JSON encoder it builds on every call.
+            data = signatures.compact_json(session_dict).encode("latin-1")
+        else:
+            data = self.serializer().dumps(session_dict)
         value = None
         if len(data) > COMPRESS_OVER:
             # zlib's fastest level: any level decompresses the same way.

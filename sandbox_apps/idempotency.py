@@ -33,8 +33,13 @@ KEY_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # Where applied keys are kept: a session entry no app uses, never shown by
 # the inspector (it shows only the demo's own key).
 SESSION_KEY = "_applied_clicks"
-# Enough for any retry to find its click; old keys drop off.
-KEEP = 50
+# Enough for any retry to find its click, old keys dropping off. A retry is
+# offered the moment a click's answer is lost (static/js/retry.js), and it
+# finds its click as long as fewer than KEEP others were applied in that
+# session meanwhile: a whole Ninja Gold game is 15 moves. Each line is
+# signed, stored and read back with every click of the session, so more
+# lines cost every click: 50 of them were a third of a demo session.
+KEEP = 20
 
 
 class IdempotencyMiddleware:
@@ -78,14 +83,15 @@ class IdempotencyMiddleware:
 # "<id> <location>", or just "<id>" when the click was redirected where the
 # line before it was. Every demo click reads and writes the whole session,
 # and signing, encoding and decoding it cost in proportion to its length:
-# 50 full keys, each with the same location, were three quarters of a demo
-# session and a tenth of a click's work. So a line keeps a digest of its
-# key (``click_id``: 17 characters, 96 bits, where a demo's key has 32) and
-# a location only where it changes. A click looks its line up and adds
-# one with string searches, without taking the text apart into 50 lines and
-# joining them again. Neither an id nor a key holds a space (KEY_SHAPE), and
-# a Location header never holds a space or a line break. Lines an earlier
-# release wrote ("<key> <location>") are still found by their key.
+# 50 full keys (as kept then), each with the same location, were three
+# quarters of a demo session and a tenth of a click's work. So a line
+# keeps a digest of its key (``click_id``: 17 characters, 96 bits, where a
+# demo's key has 32) and a location only where it changes. A click looks
+# its line up and adds one with string searches, without taking the text
+# apart into lines and joining them again. Neither an id nor a key holds a
+# space (KEY_SHAPE), and a Location header never holds a space or a line
+# break. Lines an earlier release wrote ("<key> <location>") are still
+# found by their key.
 
 
 def click_id(key: str) -> str:

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courseware.sessions import SessionStore
+from sandbox_apps import idempotency
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def test_a_demo_session_of_a_few_kilobytes_is_stored_plain(client):
     stored = Session.objects.get(session_key=client.session.session_key)
     assert len(stored.session_data) > 2000
     assert not stored.session_data.startswith(".")
-    assert len(client.session["_applied_clicks"].splitlines()) == 50
+    assert len(client.session["_applied_clicks"].splitlines()) == idempotency.KEEP
 
 
 @pytest.mark.parametrize("value", [SMALL, LARGE], ids=["plain", "compressed"])
