@@ -23,11 +23,11 @@ What the cookie holds depends on the POST:
   Signing a kilobyte of hops, sending it to the browser and checking it
   when it came back cost a whole click (the POST and its GET) 4% of its
   time; the session's own save already signs and stores what it holds,
-  and the GET has loaded the session anyway. The
-  GET leaves the entry where it is (saving the session only to remove it
-  would cost the GET a write): its cookie is gone, so nothing shows the
-  hops again, and the next click's hops replace them. A GET that saves the
-  session anyway (the session counter counts visits) takes the entry out.
+  and the GET has loaded the session anyway. The GET leaves the entry
+  where it is (saving the session only to remove it would cost the GET a
+  write): its cookie is gone, so nothing shows the hops again, and the
+  next click's hops replace them. A GET that saves the session anyway
+  (the session counter counts visits) takes the entry out.
 - **In the cookie itself**, when the POST leaves the session as it was
   (a database demo, a move after the game ended): its value is the packed
   hops with the path of the request that may take them, signed with the
