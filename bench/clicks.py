@@ -272,6 +272,17 @@ def clicks(server, args):
         f"\nA whole click (POST + GET) vs hello: p99 {click[0] / hello[0]:.2f}x, "
         f"CPU {click[1] / hello[1]:.2f}x"
     )
+    # The medians hide how far single rounds stray on a shared machine: the
+    # spread says how much one run of this benchmark can be trusted.
+    for figure, index in (("p99", 2), ("CPU", 3)):
+        ratios = [
+            post_round[index] / hello_round[index]
+            for hello_round, post_round in zip(runs[HELLO], runs[POST], strict=True)
+        ]
+        print(
+            f"POST / hello {figure}, round by round: "
+            + ", ".join(f"{ratio:.2f}x" for ratio in ratios)
+        )
 
 
 # What the A/B table compares, each figure taken from one round's

@@ -9,7 +9,6 @@ listening: the preview's request, or the check that is running.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 
 from . import recorder as inspector
@@ -103,7 +102,7 @@ def session_diff(session, before: dict, before_key, response) -> dict | None:
     changes = inspector.session_changes(before, learner_session(session))
     return {
         "key": "",
-        "changes": [asdict(change) for change in changes],
+        "changes": [change._asdict() for change in changes],
         "saved": response.status_code < 500,
         "rotated": bool(before_key and after_key and before_key != after_key),
     }

@@ -13,8 +13,8 @@ import ast
 import functools
 import inspect
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
 @functools.lru_cache(maxsize=1024)
@@ -67,8 +67,7 @@ def view_path(func) -> str:
     return f"{module}.{name}" if module else name
 
 
-@dataclass(frozen=True)
-class UrlLine:
+class UrlLine(NamedTuple):
     """A path() call in a urls.py: the file (a spec), its line and its code."""
 
     spec: str
