@@ -28,6 +28,7 @@ inspector on) on a throwaway SQLite database, or on the database named by
     .venv/bin/python bench/clicks.py --only flood --database-url postgres://...
     .venv/bin/python bench/clicks.py --only clicks --port 8200
     .venv/bin/python bench/clicks.py --against main --rounds 6 --duration 8
+    .venv/bin/python bench/clicks.py --only clicks --no-inspector
 
 A click is a POST and the GET its redirect leads to; the POST row is the
 goal's measure, the "click" row (each connection alternating a POST and
@@ -142,6 +143,12 @@ def main():
     )
     parser.add_argument("--port", type=int, default=PORT)
     parser.add_argument(
+        "--no-inspector",
+        action="store_true",
+        help="serve without the inspector (COURSEWARE_INSPECTOR=0): what the "
+        "rest of a click costs, the goal's measure being with it on",
+    )
+    parser.add_argument(
         "--against",
         metavar="REF",
         help="A/B: measure the clicks on git REF (A) and on this tree (B) in "
@@ -175,7 +182,7 @@ def click_server(tmp, port, args, root=ROOT):
     with the wrk scripts of ``args.connections`` visitors who have a session."""
     extra = {
         "COURSEWARE_BENCH": "1",
-        "COURSEWARE_INSPECTOR": "1",
+        "COURSEWARE_INSPECTOR": "0" if args.no_inspector else "1",
         # The flood's 400s would fill the output with "Bad Request" lines.
         "COURSEWARE_LOG_LEVEL": "ERROR",
         # Every flood login must really hash: no throttle refuses it early.
@@ -246,7 +253,8 @@ def clicks(server, args):
 
     print(
         f"\nClicks: {args.workers} gunicorn workers, {args.connections} connections "
-        f"(one session each), inspector on, {args.duration} s per run, "
+        f"(one session each), inspector {'off' if args.no_inspector else 'on'}, "
+        f"{args.duration} s per run, "
         f"median of {args.rounds} rounds\n"
     )
     print(
