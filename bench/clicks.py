@@ -246,10 +246,8 @@ def clicks_round(server, args):
 
 
 def clicks(server, args):
-    runs = {HELLO: [], POST: [], CLICK: []}
-    for _ in range(args.rounds):
-        for label, measured in clicks_round(server, args).items():
-            runs[label].append(measured)
+    rounds = [clicks_round(server, args) for _ in range(args.rounds)]
+    runs = {label: [measured[label] for measured in rounds] for label in rounds[0]}
 
     print(
         f"\nClicks: {args.workers} gunicorn workers, {args.connections} connections "
@@ -282,14 +280,11 @@ def clicks(server, args):
     )
     # The medians hide how far single rounds stray on a shared machine: the
     # spread says how much one run of this benchmark can be trusted.
-    for figure, index in (("p99", 2), ("CPU", 3)):
-        ratios = [
-            post_round[index] / hello_round[index]
-            for hello_round, post_round in zip(runs[HELLO], runs[POST], strict=True)
-        ]
+    figures = dict(AB_FIGURES)
+    for figure in ("POST p99 / hello", "POST CPU / hello"):
         print(
-            f"POST / hello {figure}, round by round: "
-            + ", ".join(f"{ratio:.2f}x" for ratio in ratios)
+            f"{figure}, round by round: "
+            + ", ".join(f"{figures[figure](measured):.2f}x" for measured in rounds)
         )
 
 

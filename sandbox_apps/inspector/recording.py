@@ -237,7 +237,7 @@ def _is_record(kind: type) -> bool:
     return issubclass(kind, tuple) and hasattr(kind, "_fields")
 
 
-# --- Hops as plain lists, to send them on -----------------------------------
+# --- Hops as JSON, to send them on ------------------------------------------
 
 
 def pack(hops: list[Hop]) -> list:
